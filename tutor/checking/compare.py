@@ -1,0 +1,190 @@
+"""Staged comparison of a student's value with the reference: type, shape, dtype kind, values.
+
+Every stage that fails returns a Mismatch saying exactly what differed, in words a student can
+act on. The exact shape is always checked: a broadcastable but wrong shape is still wrong.
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from tutor.checking.result import Status
+from tutor.checking.wire import Foreign
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    status: Status
+    message: str
+    expected: str | None = None
+    got: str | None = None
+    worst_index: str | None = None
+    worst_error: float | None = None
+    expected_at_worst: float | None = None
+    got_at_worst: float | None = None
+    tolerance: str | None = None
+    expected_shape: tuple[int, ...] | None = None
+    got_shape: tuple[int, ...] | None = None
+
+
+def format_value(value: Any, threshold: int = 400) -> str:
+    """Small arrays in full, large ones summarised; always readable as Python."""
+    if isinstance(value, np.ndarray):
+        with np.printoptions(precision=4, suppress=True, threshold=threshold, linewidth=100, floatmode="maxprec"):
+            return np.array2string(value, separator=", ")
+    if isinstance(value, Foreign):
+        return f"a {value.type_name} ({value.text})"
+    if isinstance(value, float):
+        return repr(value)
+    return repr(value)
+
+
+def describe_type(value: Any) -> str:
+    if isinstance(value, Foreign):
+        return value.type_name
+    if isinstance(value, np.generic):
+        return f"numpy.{type(value).__name__}"
+    return type(value).__name__
+
+
+@dataclass(frozen=True)
+class Comparison:
+    def compare(self, expected: Any, got: Any) -> Mismatch | None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def equivalent(self, expected: Any, got: Any) -> bool:
+        """Used to match misconceptions: would `got` pass if `expected` were right?"""
+        return self.compare(expected, got) is None
+
+
+@dataclass(frozen=True)
+class ArrayComparison(Comparison):
+    """An ndarray of floats, close to the reference.
+
+    Inputs are float64; float32 arithmetic is accepted, so the tolerance is relative to the size
+    of the output: |got - expected| <= atol + rtol * max(1, max|expected|).
+    """
+
+    rtol: float = 1e-4
+    atol: float = 1e-6
+
+    def tolerance_text(self, expected: np.ndarray) -> str:
+        return f"|got − expected| ≤ {self.allowed(expected):.2g}  (rtol {self.rtol:g} × max(1, max|expected|))"
+
+    def allowed(self, expected: np.ndarray) -> float:
+        scale = float(np.max(np.abs(expected))) if expected.size else 0.0
+        return self.atol + self.rtol * max(1.0, scale)
+
+    def compare(self, expected: Any, got: Any) -> Mismatch | None:
+        expected = np.asarray(expected, dtype=np.float64)
+        if not isinstance(got, np.ndarray):
+            hint = " Wrap it with np.asarray(...)." if isinstance(got, list | tuple) else ""
+            if isinstance(got, Foreign) and "torch" in got.type_name.lower():
+                hint = " Return a NumPy array, not a tensor."
+            return Mismatch(
+                Status.WRONG_TYPE,
+                f"returned a {describe_type(got)}, but an np.ndarray was expected.{hint}",
+                expected=format_value(expected),
+                got=format_value(got),
+            )
+        if got.shape != expected.shape:
+            return Mismatch(
+                Status.WRONG_SHAPE,
+                f"returned shape {got.shape}, expected {expected.shape}.",
+                expected=format_value(expected),
+                got=format_value(got),
+                expected_shape=expected.shape,
+                got_shape=got.shape,
+            )
+        if got.dtype.kind != "f":
+            return Mismatch(
+                Status.WRONG_DTYPE,
+                f"returned dtype {got.dtype}, but a floating dtype was expected "
+                "(an integer or boolean array loses the fractions).",
+                expected=format_value(expected),
+                got=format_value(got),
+            )
+        got64 = got.astype(np.float64)
+        bad_finite = ~np.isfinite(got64) & np.isfinite(expected)
+        if bad_finite.any():
+            index = tuple(int(i) for i in np.argwhere(bad_finite)[0])
+            return Mismatch(
+                Status.NOT_FINITE,
+                f"returned {got64[index]} at index {index} where the answer is {expected[index]:.6g}.",
+                expected=format_value(expected),
+                got=format_value(got),
+                worst_index=str(index),
+                expected_at_worst=float(expected[index]),
+                got_at_worst=float(got64[index]),
+            )
+        allowed = self.allowed(expected)
+        error = np.abs(np.where(np.isfinite(expected), got64 - expected, 0.0))
+        same_specials = np.where(np.isfinite(expected), True, (got64 == expected) | (np.isnan(got64) & np.isnan(expected)))
+        if expected.size and (error.max() > allowed or not same_specials.all()):
+            flat = int(np.argmax(np.where(same_specials, error, np.inf)))
+            index = tuple(int(i) for i in np.unravel_index(flat, expected.shape))
+            wrong = int(np.count_nonzero((error > allowed) | ~same_specials))
+            return Mismatch(
+                Status.FAILED,
+                f"{wrong} of {expected.size} values differ from the reference; "
+                f"the worst is at index {index}: expected {expected[index]:.6g}, got {got64[index]:.6g}.",
+                expected=format_value(expected),
+                got=format_value(got),
+                worst_index=str(index),
+                worst_error=float(error[index]) if np.isfinite(error[index]) else None,
+                expected_at_worst=float(expected[index]),
+                got_at_worst=float(got64[index]),
+                tolerance=self.tolerance_text(expected),
+            )
+        return None
+
+
+def _as_integer(value: Any) -> int | None:
+    """An int however it was spelled (int, np.int64, or a float with no fraction); None otherwise."""
+    if isinstance(value, bool | np.bool_):
+        return None
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real) and float(value).is_integer():
+        return int(value)
+    return None
+
+
+@dataclass(frozen=True)
+class IntegerComparison(Comparison):
+    """An int, or a tuple of ints when the reference is a tuple."""
+
+    def compare(self, expected: Any, got: Any) -> Mismatch | None:
+        if isinstance(expected, tuple):
+            if not isinstance(got, tuple | list) or len(got) != len(expected):
+                return Mismatch(
+                    Status.WRONG_TYPE,
+                    f"returned {format_value(got)}, but a tuple of {len(expected)} ints was expected.",
+                    expected=repr(expected),
+                    got=format_value(got),
+                )
+            for position, (want, have) in enumerate(zip(expected, got)):
+                mismatch = self.compare(want, have)
+                if mismatch is not None:
+                    return Mismatch(
+                        mismatch.status,
+                        f"item {position} of the tuple is wrong: {mismatch.message}",
+                        expected=repr(expected),
+                        got=format_value(got),
+                    )
+            return None
+        as_int = _as_integer(got)
+        if as_int is None:
+            return Mismatch(
+                Status.WRONG_TYPE if not isinstance(got, numbers.Real) or isinstance(got, bool) else Status.FAILED,
+                f"returned {format_value(got)} ({describe_type(got)}), but a whole number was expected.",
+                expected=repr(expected),
+                got=format_value(got),
+            )
+        if as_int != expected:
+            return Mismatch(Status.FAILED, f"returned {as_int}, expected {expected}.", expected=repr(expected), got=repr(as_int))
+        return None

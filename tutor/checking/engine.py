@@ -1,0 +1,497 @@
+"""Run one exercise's check: pre-flight, worker, Hypothesis properties, verdict.
+
+The verdict is computed here, in the grading process, from plain data the worker sends back
+and from references computed here. Nothing the student's code does inside the worker can
+reach this process's memory.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tutor.catalog import Exercise
+from tutor.checking import messages
+from tutor.checking.compare import Mismatch, format_value
+from tutor.checking.result import CheckResult, Counterexample, PropertyResult, Status
+from tutor.checking.sandbox import Limits, Reply, Worker, WorkerFailure
+from tutor.checking.spec import Case, ExerciseCheck, Property
+from tutor.checking.static import preflight, stub_parameters
+
+_PARAMETER_KINDS = {kind.name: kind for kind in inspect._ParameterKind}
+
+# Failures kept per property to match misconceptions against more than the one shrunk input.
+_KEPT_FAILURES = 40
+# Budget for zeroing out irrelevant array elements after Hypothesis has shrunk a failure.
+_SIMPLIFY_CALLS = 200
+_SIMPLIFY_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    limits: Limits = field(default_factory=Limits)
+    derandomize: bool = False
+    """Fixed inputs (CI and grading): the same file always gets the same verdict."""
+    seed: int | None = None
+    database_dir: Path | None = None
+    """Where Hypothesis keeps failing examples, so the last failure is replayed first."""
+    examples_scale: float = 1.0
+    display_file: str | None = None
+    """How to name the file in messages (relative to the workspace), if not the path itself."""
+
+    @staticmethod
+    def from_environment(**overrides: Any) -> CheckOptions:
+        """Derandomized when CI is set, as GitHub Actions, GitLab and Gradescope do."""
+        ci = os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+        return CheckOptions(derandomize=ci, **overrides)
+
+
+class _Abort(BaseException):
+    """Stops Hypothesis without shrinking: the failure does not depend on the input's size."""
+
+    def __init__(self, status: Status, template: str, values: dict, case: Case | None) -> None:
+        super().__init__(status)
+        self.status = status
+        self.template = template
+        self.values = values
+        self.case = case
+
+
+class _Failure(Exception):
+    """A shrinkable failure: Hypothesis will look for the smallest case that still raises this."""
+
+    def __init__(self, case: Case, got: Any, mismatch: Mismatch, error: dict | None = None) -> None:
+        super().__init__(mismatch.message)
+        self.case = case
+        self.got = got
+        self.mismatch = mismatch
+        self.error = error
+
+
+def load_check(exercise: Exercise) -> ExerciseCheck:
+    module = importlib.import_module(exercise.check_module())
+    return module.CHECK
+
+
+def _where(error: dict | None) -> str:
+    frames = (error or {}).get("frames") or []
+    if not frames:
+        return ""
+    last = frames[-1]
+    code = f": {last['code']}" if last.get("code") else ""
+    return f" (line {last['line']}{code})"
+
+
+def _error_text(error: dict) -> str:
+    return str(error.get("message", "")).strip() or "(no message)"
+
+
+class _Run:
+    """State for one check of one file."""
+
+    def __init__(self, exercise: Exercise, path: Path, options: CheckOptions) -> None:
+        self.exercise = exercise
+        self.path = path
+        self.options = options
+        self.file = options.display_file or _display(path)
+        self.worker: Worker | None = None
+
+    def values(self, **extra: Any) -> dict:
+        limits = self.options.limits
+        return {
+            "file": self.file,
+            "exercise": self.exercise.id,
+            "function_list": ", ".join(self.exercise.functions),
+            "function": self.exercise.functions[0],
+            "seconds": limits.call_seconds,
+            "memory_mb": limits.memory_mb,
+            "cpu_seconds": limits.cpu_seconds,
+        } | extra
+
+    # -- loading ---------------------------------------------------------------------------------
+    def load(self) -> tuple[Status, str, dict] | None:
+        assert self.worker is not None
+        try:
+            reply = self.worker.load(self.path, self.exercise.id, self.exercise.functions)
+        except WorkerFailure as failure:
+            if failure.kind == "timeout":
+                return Status.TIMEOUT, messages.IMPORT_TIMEOUT.format(**self.values()), {}
+            return self._failure_status(failure, None, at_import=True)
+        if not reply.ok:
+            error = reply.error or {}
+            kind = error.get("type", "")
+            if reply.forbidden_attempts and kind in ("ImportError", "ModuleNotFoundError"):
+                module = reply.forbidden_attempts[0]
+                text = messages.FORBIDDEN_IMPORT.format(**self.values(module=module, where=_where(error)))
+                return Status.FORBIDDEN_IMPORT, text, {"module": module}
+            if kind == "SystemExit":
+                text = messages.IMPORT_EXITED.format(**self.values(detail=f"SystemExit({error.get('exit_code')})", where=_where(error)))
+                return Status.EXITED, text, {}
+            if kind == "NotImplementedError":
+                return Status.NOT_IMPLEMENTED, messages.NOT_IMPLEMENTED.format(**self.values()), {}
+            if kind == "MemoryError":
+                return Status.MEMORY, messages.MEMORY.format(**self.values()), {}
+            text = messages.IMPORT_ERROR.format(**self.values(error_type=kind, error=_error_text(error), where=_where(error)))
+            return Status.IMPORT_ERROR, text, {"frames": error.get("frames", [])}
+        found = reply.extra.get("found", {})
+        for function in self.exercise.functions:
+            if function not in found:
+                names = [n for n in reply.extra.get("module_names", []) if n not in ("np", "numpy")]
+                defined = f"It defines: {', '.join(names)}." if names else "It defines no functions."
+                text = messages.MISSING_FUNCTION.format(**self.values(function=function, defined=defined))
+                return Status.MISSING_FUNCTION, text, {}
+            problem = self._signature_problem(function, found[function].get("parameters"))
+            if problem:
+                return Status.WRONG_SIGNATURE, problem, {}
+        return None
+
+    def _signature_problem(self, function: str, parameters: list[dict] | None) -> str | None:
+        expected = stub_parameters(self.exercise.stub_path(), function)
+        if expected is None or parameters is None:
+            return None
+        required, optional = expected
+        fake = inspect.Signature(
+            [
+                inspect.Parameter(
+                    p["name"],
+                    _PARAMETER_KINDS.get(p["kind"], inspect.Parameter.POSITIONAL_OR_KEYWORD),
+                    default=None if p["has_default"] else inspect.Parameter.empty,
+                )
+                for p in parameters
+            ]
+        )
+        try:
+            fake.bind(*required)
+            fake.bind(*required, **{name: None for name in optional})
+        except TypeError:
+            got = ", ".join(p["name"] + ("=…" if p["has_default"] else "") for p in parameters)
+            want = ", ".join(required + [f"{name}=…" for name in optional])
+            return messages.WRONG_SIGNATURE.format(**self.values(function=function, got=got, expected=want))
+        return None
+
+    # -- failures that stop the worker -------------------------------------------------------------
+    def _failure_status(self, failure: WorkerFailure, function: str | None, at_import: bool = False) -> tuple[Status, str, dict]:
+        values = self.values(detail=failure.detail, **({"function": function} if function else {}))
+        if failure.kind == "timeout":
+            return Status.TIMEOUT, messages.TIMEOUT.format(**values), {}
+        if failure.kind == "cpu":
+            return Status.CPU, messages.CPU.format(**values), {}
+        if failure.kind == "exited":
+            template = messages.IMPORT_EXITED if at_import else messages.EXITED
+            return Status.EXITED, template.format(**values | {"where": ""}), {}
+        if failure.kind == "garbled":
+            return Status.TAMPERED, messages.TAMPERED.format(**values), {}
+        return Status.CRASHED, messages.CRASHED.format(**values), {}
+
+    # -- one property --------------------------------------------------------------------------------
+    def run_property(self, prop: Property) -> PropertyResult:
+        from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+        from hypothesis import seed as fixed_seed
+        from hypothesis.database import DirectoryBasedExampleDatabase
+
+        assert self.worker is not None
+        worker = self.worker
+        failures: list[tuple[Case, Any]] = []
+        counter = {"examples": 0}
+        current: dict[str, Case | None] = {"case": None}
+
+        def body(case: Case) -> None:
+            counter["examples"] += 1
+            current["case"] = case
+            self._check_one(prop, worker, case, failures)
+
+        database = None
+        if self.options.database_dir and not self.options.derandomize and self.options.seed is None:
+            database = DirectoryBasedExampleDatabase(str(self.options.database_dir))
+        test = given(prop.cases())(body)
+        test = settings(
+            max_examples=max(1, int(prop.max_examples * self.options.examples_scale)),
+            deadline=None,
+            derandomize=self.options.derandomize and self.options.seed is None,
+            database=database,
+            report_multiple_bugs=False,
+            verbosity=Verbosity.quiet,
+            suppress_health_check=list(HealthCheck),
+            phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
+            print_blob=False,
+        )(test)
+        if self.options.seed is not None:
+            test = fixed_seed(self.options.seed)(test)
+        # One replay database entry per exercise and property, not per shared test body.
+        test._hypothesis_internal_add_digest = f"{self.exercise.id}/{prop.name}".encode()  # type: ignore[attr-defined]
+        try:
+            test()
+            # Edge cases run after the random search, so a bug the search finds is reported shrunk.
+            for case in prop.explicit() if prop.explicit else []:
+                counter["examples"] += 1
+                current["case"] = case
+                self._check_one(prop, worker, case, failures)
+        except _Failure as failure:
+            if prop.simplify_arrays:
+                failure = self._simplify(prop, worker, failure, failures)
+            return self._failed_property(prop, failure, failures, counter["examples"])
+        except _Abort as abort:
+            return PropertyResult(
+                prop.name,
+                abort.status,
+                abort.template.format(**self.values(function=prop.function) | abort.values),
+                counter["examples"],
+                self._counterexample(prop, abort.case, None, None) if abort.case else None,
+                weight=prop.weight,
+            )
+        except WorkerFailure as failure:
+            status, text, _ = self._failure_status(failure, prop.function)
+            case = current["case"]
+            return PropertyResult(
+                prop.name,
+                status,
+                text,
+                counter["examples"],
+                self._counterexample(prop, case, None, None) if case else None,
+                weight=prop.weight,
+            )
+        return PropertyResult(prop.name, Status.PASSED, "passed", counter["examples"], weight=prop.weight)
+
+    def _simplify(self, prop: Property, worker: Worker, failure: _Failure, failures: list) -> _Failure:
+        """Zero out chunks of each float array while the same kind of failure persists.
+
+        Hypothesis has already shrunk the shapes and configuration; this makes the values
+        readable (most become 0) with a bounded number of extra calls.
+        """
+        best = failure
+        deadline = time.monotonic() + _SIMPLIFY_SECONDS
+        calls = 0
+        for name, value in failure.case.named().items():
+            if not (isinstance(value, np.ndarray) and value.dtype.kind == "f" and value.size):
+                continue
+            chunk = value.size
+            while chunk >= 1:
+                for start in range(0, value.size, chunk):
+                    flat = best.case[name].reshape(-1)
+                    if not flat[start : start + chunk].any():
+                        continue
+                    if calls >= _SIMPLIFY_CALLS or time.monotonic() > deadline:
+                        return best
+                    trial = flat.copy()
+                    trial[start : start + chunk] = 0.0
+                    calls += 1
+                    try:
+                        self._check_one(prop, worker, best.case.replace(name, trial.reshape(value.shape)), failures)
+                    except _Failure as simpler:
+                        if simpler.mismatch.status is best.mismatch.status:
+                            best = simpler
+                    except WorkerFailure:
+                        return best
+                chunk //= 2
+        return best
+
+    def _check_one(self, prop: Property, worker: Worker, case: Case, failures: list) -> None:
+        reply = worker.call(prop.function, case.args(), case.kwargs())
+        if not reply.ok:
+            self._raise_for_error(prop, case, reply)
+        mismatch = self.judge(prop, case, reply)
+        if mismatch is not None:
+            if len(failures) < _KEPT_FAILURES:
+                failures.append((case, reply.value))
+            else:
+                failures[-1] = (case, reply.value)
+            raise _Failure(case, reply.value, mismatch)
+
+    def _raise_for_error(self, prop: Property, case: Case, reply: Reply) -> None:
+        error = reply.error or {}
+        kind = error.get("type", "")
+        if kind == "NotImplementedError":
+            raise _Abort(Status.NOT_IMPLEMENTED, messages.NOT_IMPLEMENTED, {}, None)
+        if kind == "SystemExit":
+            raise _Abort(Status.EXITED, messages.EXITED, {"detail": f"SystemExit({error.get('exit_code')})"}, case)
+        if kind == "MemoryError":
+            raise _Abort(Status.MEMORY, messages.MEMORY, {}, case)
+        if reply.forbidden_attempts and kind in ("ImportError", "ModuleNotFoundError"):
+            module = reply.forbidden_attempts[0]
+            raise _Abort(Status.FORBIDDEN_IMPORT, messages.FORBIDDEN_IMPORT, {"module": module, "where": _where(error)}, None)
+        text = messages.ERROR.format(
+            **self.values(function=prop.function, error_type=kind or "an exception", error=_error_text(error), where=_where(error))
+        )
+        raise _Failure(case, None, Mismatch(Status.ERROR, text), error)
+
+    def judge(self, prop: Property, case: Case, reply: Reply) -> Mismatch | None:
+        expected = prop.expect(case) if prop.expect else None
+        if prop.expect is not None:
+            mismatch = prop.comparison.compare(expected, reply.value)
+            if mismatch is not None:
+                if mismatch.status is Status.WRONG_SHAPE and prop.explain_shape:
+                    explained = prop.explain_shape(case, mismatch.expected_shape or (), mismatch.got_shape or ())
+                    mismatch = Mismatch(**{**mismatch.__dict__, "message": f"{mismatch.message} {explained}".strip()})
+                return mismatch
+        if prop.judge is not None:
+            mismatch = prop.judge(case, reply.value)
+            if mismatch is not None:
+                return mismatch
+        if prop.inputs_unchanged:
+            after = dict(zip([n for n, _ in case.positional], reply.args)) | reply.kwargs
+            for name, before in case.named().items():
+                if isinstance(before, np.ndarray):
+                    now = after.get(name)
+                    if not (isinstance(now, np.ndarray) and now.shape == before.shape and np.array_equal(now, before, equal_nan=True)):
+                        return Mismatch(Status.MODIFIED_INPUT, messages.MODIFIED_INPUT.format(**self.values(function=prop.function, argument=name)))
+        return None
+
+    # -- reporting -------------------------------------------------------------------------------------
+    def _failed_property(self, prop: Property, failure: _Failure, failures: list, examples: int) -> PropertyResult:
+        mismatch = failure.mismatch
+        if mismatch.status is Status.ERROR:
+            message = mismatch.message
+        elif mismatch.status is Status.MODIFIED_INPUT:
+            message = mismatch.message
+        else:
+            message = messages.FAILED.format(**self.values(function=prop.function, what=mismatch.message))
+        diagnosis = self.diagnose(prop, failure.case, failure.got, failures)
+        return PropertyResult(
+            prop.name,
+            mismatch.status,
+            message,
+            examples,
+            self._counterexample(prop, failure.case, failure.got, mismatch),
+            diagnosis,
+            weight=prop.weight,
+        )
+
+    def diagnose(self, prop: Property, case: Case, got: Any, failures: list[tuple[Case, Any]]) -> str | None:
+        """The misconception that reproduces the student's output on the shrunk case and on the other failures."""
+        if got is None or not prop.misconceptions or prop.expect is None:
+            return None
+        others = [(c, g) for c, g in failures if c is not case and g is not None][-10:]
+        best: tuple[int, str] | None = None
+        for misconception in prop.misconceptions:
+            if not self._predicts(prop, misconception, case, got):
+                continue
+            score = sum(self._predicts(prop, misconception, c, g) for c, g in others)
+            if others and len(others) >= 3 and score == 0:
+                continue  # matched only by coincidence on the tiny shrunk case
+            if best is None or score > best[0]:
+                best = (score, misconception.message)
+        return best[1] if best else None
+
+    @staticmethod
+    def _predicts(prop: Property, misconception: Any, case: Case, got: Any) -> bool:
+        try:
+            predicted = misconception.predict(case)
+        except Exception:  # a prediction undefined for this case (e.g. impossible shape)
+            return False
+        if predicted is None:
+            return False
+        try:
+            return prop.comparison.equivalent(predicted, got) and not prop.comparison.equivalent(prop.expect(case), predicted)  # type: ignore[misc]
+        except Exception:
+            return False
+
+    def _counterexample(self, prop: Property, case: Case | None, got: Any, mismatch: Mismatch | None) -> Counterexample | None:
+        if case is None:
+            return None
+        named = case.named()
+        shown = {
+            name: (f"array of shape {value.shape}:\n{format_value(value)}" if isinstance(value, np.ndarray) else format_value(value))
+            for name, value in named.items()
+        }
+        call_args = [name if isinstance(v, np.ndarray) else format_value(v) for name, v in case.positional]
+        call_args += [f"{name}={name if isinstance(v, np.ndarray) else format_value(v)}" for name, v in case.keywords]
+        call = f"{prop.function}({', '.join(call_args)})"
+        folder = self.path.parent.name or "."
+        lines = ["import numpy as np", f"from {self.path.stem} import {prop.function}  # run this inside {folder}/"]
+        for name, value in named.items():
+            if isinstance(value, np.ndarray):
+                lines.append(f"{name} = np.array({value.tolist()!r}, dtype=np.{value.dtype.name})")
+        lines.append(f"print({call})")
+        fields: dict[str, Any] = {}
+        if mismatch is not None:
+            fields = {
+                key: getattr(mismatch, key)
+                for key in (
+                    "expected",
+                    "got",
+                    "worst_index",
+                    "worst_error",
+                    "expected_at_worst",
+                    "got_at_worst",
+                    "tolerance",
+                    "expected_shape",
+                    "got_shape",
+                )
+            }
+        return Counterexample(call=call, arguments=shown, reproduce="\n".join(lines), **fields)
+
+
+def run_check(exercise: Exercise, path: Path, options: CheckOptions | None = None) -> CheckResult:
+    """Check one student file for one exercise and return the verdict (never raises for student faults)."""
+    options = options or CheckOptions()
+    started = time.perf_counter()
+    run = _Run(exercise, Path(path).resolve(), options)
+
+    def finish(status: Status, message: str, properties: tuple = (), detail: dict | None = None) -> CheckResult:
+        worker = run.worker
+        return CheckResult(
+            exercise=exercise.id,
+            status=status,
+            message=message,
+            file=run.file,
+            properties=properties,
+            output=worker.output if worker else "",
+            output_truncated=bool(worker and worker.output_dropped),
+            seconds=round(time.perf_counter() - started, 3),
+            seed=options.seed,
+            detail=detail or {},
+        )
+
+    problem = preflight(run.path, exercise.forbidden_imports())
+    if problem is not None:
+        values = run.values(**problem.values)
+        return finish(problem.status, problem.template.format(**values), detail={"line": problem.line} if problem.line else {})
+
+    # Start the worker first: its NumPy import overlaps with ours of torch and hypothesis.
+    run.worker = Worker(options.limits, exercise.forbidden_imports(), search_path=(str(run.path.parent),)).start()
+    try:
+        check = load_check(exercise)
+        loaded = run.load()
+        if loaded is not None:
+            status, text, detail = loaded
+            run.worker.stop()
+            return finish(status, text, detail=detail)
+        results: list[PropertyResult] = []
+        stopped: PropertyResult | None = None
+        for prop in check.properties:
+            if stopped is not None:
+                results.append(PropertyResult(prop.name, stopped.status, "not run: " + stopped.message, 0, weight=prop.weight))
+                continue
+            result = prop_result = run.run_property(prop)
+            results.append(result)
+            if prop_result.status in (Status.TIMEOUT, Status.CRASHED, Status.EXITED, Status.CPU, Status.TAMPERED, Status.MEMORY):
+                stopped = prop_result
+        loaded_forbidden = run.worker.loaded_forbidden_libraries()
+    finally:
+        run.worker.stop()
+
+    if loaded_forbidden:
+        text = messages.FORBIDDEN_LIBRARY_LOADED.format(**run.values(module=loaded_forbidden[0]))
+        return finish(Status.FORBIDDEN_IMPORT, text, tuple(results))
+    failed = next((r for r in results if not r.passed), None)
+    if failed is None:
+        examples = sum(r.examples for r in results)
+        functions = exercise.functions
+        text = messages.PASSED.format(**run.values(examples=examples, agree="agrees" if len(functions) == 1 else "agree"))
+        return finish(Status.PASSED, text, tuple(results))
+    return finish(failed.status, failed.message, tuple(results))
+
+
+def _display(path: Path) -> str:
+    """The path as the student would type it: relative to the current directory when possible."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

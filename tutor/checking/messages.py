@@ -1,0 +1,64 @@
+"""Student-facing message templates. Each names the file, the function and the next step."""
+
+PASSED = "{function_list} in {file} {agree} with the reference on {examples} inputs. Well done!"
+FAILED = "{function} in {file} {what}"
+NOT_IMPLEMENTED = (
+    "{function} in {file} still raises NotImplementedError. Replace that line with your "
+    "implementation, then run `tutor check {exercise}` again."
+)
+MISSING_FILE = "There is no file {file}. Run `tutor reset {exercise}` to get the starting stub back."
+ENCODING_ERROR = (
+    "{file} is not valid UTF-8 text (byte {position}). Save it as UTF-8 in your editor, "
+    "or run `tutor reset {exercise}` to start again from the stub."
+)
+EMPTY_FILE = "{file} is empty. Run `tutor reset {exercise}` to get the stub back, then fill in {function_list}."
+SYNTAX_ERROR = "{file} has a syntax error on line {line}: {error}. Fix that line, then check again."
+FORBIDDEN_IMPORT = (
+    "{file} imports {module}, which is not allowed in this exercise{where}: the point is to write it "
+    "yourself with NumPy. Remove the import."
+)
+FORBIDDEN_LIBRARY_LOADED = (
+    "{module} was loaded while {file} ran, which is not allowed in this exercise: "
+    "the point is to write it yourself with NumPy."
+)
+IMPORT_ERROR = "Importing {file} raised {error_type}: {error}{where}. Fix it so the file imports cleanly."
+IMPORT_EXITED = (
+    "Importing {file} called exit ({detail}). Exiting never passes a check: remove the exit call{where}."
+)
+IMPORT_TIMEOUT = (
+    "Importing {file} took longer than {seconds:g} s. Is there a loop, a sleep or an input() at the top "
+    "level of the file? Move it inside a function or remove it."
+)
+MISSING_FUNCTION = (
+    "{file} does not define a function named {function}. {defined} Name your function exactly {function}."
+)
+WRONG_SIGNATURE = (
+    "{function} in {file} has the signature {function}({got}), but the tutor calls it as "
+    "{function}({expected}). Keep the parameter names and defaults from the stub."
+)
+ERROR = "{function} in {file} raised {error_type}: {error}{where}, on the input shown below."
+EXITED = (
+    "{function} in {file} tried to exit the process ({detail}) on the input shown below. "
+    "Exiting never passes a check: return the result instead."
+)
+TIMEOUT = (
+    "{function} in {file} did not return within {seconds:g} s on the input shown below. "
+    "Look for a loop that never ends."
+)
+MEMORY = (
+    "{function} in {file} ran out of memory (the limit is {memory_mb} MB) on the input shown below. "
+    "Is it building a far larger array than the output?"
+)
+CPU = "{function} in {file} used more than {cpu_seconds} s of CPU time in total. Look for a loop that never ends."
+CRASHED = (
+    "The worker running {function} from {file} crashed ({detail}) on the input shown below. "
+    "This usually comes from ctypes, os.kill or a broken C extension."
+)
+TAMPERED = (
+    "The worker running {file} sent a reply no honest function can produce ({detail}). "
+    "The check failed; do not interfere with the tutor's worker."
+)
+MODIFIED_INPUT = (
+    "{function} in {file} changed its input `{argument}` in place. The caller's array must stay as it "
+    "was: work on a copy (e.g. {argument} = {argument}.copy()) or build a new array."
+)

@@ -1,0 +1,1 @@
+"""One module per code exercise, named after its id. Each defines CHECK (a tutor.checking.spec.ExerciseCheck)."""

@@ -1,0 +1,48 @@
+"""Small PyTorch helpers shared by the checks. References always run in float64."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+
+def tensor(array: Any) -> torch.Tensor:
+    # Copy into a contiguous buffer: torch refuses the negative strides of views like k[::-1].
+    return torch.as_tensor(np.ascontiguousarray(array, dtype=np.float64))
+
+
+def pair(value: int | tuple[int, int]) -> tuple[int, int]:
+    return (value, value) if isinstance(value, int) else (int(value[0]), int(value[1]))
+
+
+def conv2d(x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None, stride: Any = 1, padding: Any = 0, groups: int = 1) -> np.ndarray:
+    bias = None if b is None else tensor(b)
+    with torch.no_grad():
+        out = F.conv2d(tensor(x), tensor(w), bias, stride=pair(stride), padding=pair(padding), groups=groups)
+    return out.numpy()
+
+
+def explain_output_size(axis_names: tuple[str, str] = ("height", "width")) -> Any:
+    """A shape explainer for properties whose output is (..., H_out, W_out) of a convolution."""
+
+    def explain(case: Any, expected: tuple, got: tuple) -> str:
+        if len(expected) != len(got) or len(expected) < 2:
+            return f"The output should have {len(expected)} dimensions."
+        k = case.get("w", case.get("k"))
+        kernel = k.shape[-2:]
+        x = case.get("x")
+        sizes = x.shape[-2:]
+        stride, padding = pair(case.get("stride", 1) or 1), pair(case.get("padding", 0) or 0)
+        notes = []
+        for axis, name in enumerate(axis_names):
+            want, have = expected[-2 + axis], got[-2 + axis]
+            if want != have:
+                n, p, f, s = sizes[axis], padding[axis], kernel[axis], stride[axis]
+                notes.append(f"{name} {have} vs {want}: check ⌊(n+2p−f)/s⌋+1 with n={n}, p={p}, f={f}, s={s}")
+        lead = [f"axis {i}: {g} vs {e}" for i, (e, g) in enumerate(zip(expected[:-2], got[:-2])) if e != g]
+        return "; ".join(lead + notes) + "." if lead or notes else ""
+
+    return explain

@@ -1,0 +1,119 @@
+"""What the commands do, without printing or exiting. The CLI calls these and renders the results.
+
+Only `check_exercise` needs torch and hypothesis, and it imports them when called.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tutor.catalog import Course, Exercise
+from tutor.errors import UsageError
+from tutor.workspace import ExerciseState, Workspace, file_digest
+
+if TYPE_CHECKING:
+    from tutor.checking.result import CheckResult
+    from tutor.checking.sandbox import Limits
+
+
+@dataclass(frozen=True)
+class ExerciseRow:
+    exercise: Exercise
+    state: ExerciseState
+
+
+def course_states(workspace: Workspace | None, course: Course) -> list[ExerciseRow]:
+    """Every exercise in course order with its state in this workspace."""
+    if workspace is None:
+        return [ExerciseRow(e, ExerciseState.NOT_STARTED) for e in course.exercises]
+    progress = workspace.progress()
+    records = progress.read()
+    return [ExerciseRow(e, progress.state_of(workspace, e, records)) for e in course.exercises]
+
+
+def next_exercise(rows: list[ExerciseRow]) -> Exercise | None:
+    """The first exercise, in course order, that is not done."""
+    return next((row.exercise for row in rows if row.state is not ExerciseState.DONE), None)
+
+
+def hint_levels(workspace: Workspace | None, exercise: Exercise, show_all: bool) -> list[str]:
+    """The hints to show: one more level each time it is asked, or every level with show_all."""
+    if not exercise.hints:
+        return []
+    if show_all or workspace is None:
+        return list(exercise.hints) if show_all else list(exercise.hints[:1])
+    store = workspace.hints()
+    seen = int(store.read().get(exercise.id, 0) or 0)
+    level = min(seen + 1, len(exercise.hints))
+    store.update(exercise.id, level)
+    return list(exercise.hints[:level])
+
+
+def limits_for(workspace: Workspace | None, **overrides: Any) -> Limits:
+    """Worker limits: defaults, then tutor.toml's [limits] table, then command-line overrides."""
+    from dataclasses import fields
+
+    from tutor.checking.sandbox import Limits
+
+    known = {f.name for f in fields(Limits)}
+    configured = dict((workspace.settings.get("limits", {}) if workspace else {}) or {})
+    unknown = sorted(set(configured) - known)
+    if unknown:
+        raise UsageError(
+            f"tutor.toml has unknown [limits] key(s): {', '.join(unknown)}.",
+            f"Known keys: {', '.join(sorted(known))}.",
+        )
+    values = configured | {k: v for k, v in overrides.items() if v is not None}
+    return Limits(**values)
+
+
+def resolve_file(workspace: Workspace | None, exercise: Exercise, file: Path | None) -> Path:
+    if file is not None:
+        path = file
+    elif workspace is not None:
+        path = workspace.exercise_file(exercise)
+    else:
+        from tutor.errors import NotAWorkspace
+
+        raise NotAWorkspace(str(Path.cwd()))
+    if not path.is_file():
+        raise UsageError(
+            f"There is no file {path} for exercise {exercise.id}.",
+            f"Run `tutor reset {exercise.id}` to restore the stub." if file is None else "Check the path given to --file.",
+        )
+    return path
+
+
+def check_exercise(
+    workspace: Workspace | None,
+    exercise: Exercise,
+    file: Path | None = None,
+    limits: Limits | None = None,
+    seed: int | None = None,
+) -> CheckResult:
+    """Check the student's file and record the outcome in the workspace's progress."""
+    from tutor.checking.engine import CheckOptions, run_check
+
+    if not exercise.is_code:
+        raise UsageError(
+            f"{exercise.id} is a numeric question, not a code exercise.",
+            f"Run `tutor show {exercise.id}` to read it and `tutor answer {exercise.id} VALUE` to answer.",
+        )
+    path = resolve_file(workspace, exercise, file)
+    options = CheckOptions.from_environment(
+        limits=limits or limits_for(workspace),
+        seed=seed,
+        database_dir=workspace.hypothesis_dir() if workspace else None,
+        display_file=workspace.display(path) if workspace else None,
+    )
+    # Digest before checking, so an edit saved during the check is not recorded as passed.
+    digest = file_digest(path)
+    result = run_check(exercise, path, options)
+    own_file = workspace is not None and os.path.realpath(path) == os.path.realpath(workspace.exercise_file(exercise))
+    if own_file:
+        assert workspace is not None
+        workspace.progress().record(exercise.id, str(result.status), digest)
+    return result

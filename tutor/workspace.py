@@ -1,0 +1,267 @@
+"""A student workspace: a folder with tutor.toml at its root, exercises/ and the tutor's state.
+
+The tutor's own state lives in .tutor/ (progress, hint levels, backups, replay database) and
+is only ever written by the tutor process, atomically and under a lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from tutor import __version__
+from tutor.catalog import Course, Exercise, stubs_dir
+from tutor.errors import NotAWorkspace, WorkspaceError
+
+WORKSPACE_FILE = "tutor.toml"
+STATE_DIR = ".tutor"
+
+STUDENT_README = """\
+# My CNN exercises
+
+This folder is a cnn-tutor workspace{student_line}.
+
+- `tutor next` shows the next exercise; edit the file it names in `exercises/`.
+- `tutor check ID` checks one exercise against PyTorch and shows what is wrong.
+- `tutor hint ID` gives a hint, one level at a time.
+- `tutor list` shows your progress.
+
+Commit your `exercises/` folder (and `answers.toml`, once you answer numeric questions).
+The `.tutor/` folder is the tutor's own state; it is ignored by git.
+"""
+
+GITIGNORE = ".tutor/\n__pycache__/\n"
+
+
+class ExerciseState(StrEnum):
+    NOT_STARTED = "not started"
+    FAILING = "failing"
+    DONE = "done"
+    CHANGED = "changed since it passed"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+    student: str | None = None
+    course_version: str = ""
+    settings: dict[str, Any] = field(default_factory=dict)
+    """Everything in tutor.toml, e.g. the optional [limits] table."""
+
+    def exercise_file(self, exercise: Exercise) -> Path:
+        return self.root / exercise.relative_file()
+
+    def state_dir(self) -> Path:
+        return self.root / STATE_DIR
+
+    def progress(self) -> Progress:
+        return Progress(self.state_dir() / "progress.json")
+
+    def hints(self) -> JsonStore:
+        return JsonStore(self.state_dir() / "hints.json")
+
+    def hypothesis_dir(self) -> Path:
+        return self.state_dir() / "hypothesis"
+
+    def backups_dir(self) -> Path:
+        return self.state_dir() / "backups"
+
+    def answers_path(self) -> Path:
+        return self.root / "answers.toml"
+
+    def display(self, path: Path) -> str:
+        """A path as the student sees it: relative to the workspace root."""
+        try:
+            return str(path.resolve().relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+
+def file_digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def find_workspace(start: Path | None = None) -> Workspace:
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        config = folder / WORKSPACE_FILE
+        if config.is_file():
+            return _read_workspace(config)
+    raise NotAWorkspace(str(here))
+
+
+def _read_workspace(config: Path) -> Workspace:
+    try:
+        data = tomllib.loads(config.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise WorkspaceError(
+            f"{config} cannot be read: {error}.",
+            "Fix the TOML syntax, or move the file away and run `tutor init .` to write a new one.",
+        ) from None
+    section = data.get("workspace", {})
+    student = section.get("student") or None
+    return Workspace(
+        root=config.parent,
+        student=str(student) if student is not None else None,
+        course_version=str(section.get("course_version", "")),
+        settings=data,
+    )
+
+
+def _toml_string(value: str) -> str:
+    return json.dumps(value)  # a JSON string is a valid TOML basic string
+
+
+def init_workspace(target: Path, course: Course, student: str | None = None) -> tuple[Workspace, list[str]]:
+    """Create a workspace at `target`. Returns it and the exercise files that were written.
+
+    Existing exercise files are kept (so init can repair a workspace); solutions are never copied.
+    """
+    target = target.resolve()
+    config = target / WORKSPACE_FILE
+    if config.exists():
+        raise WorkspaceError(
+            f"{target} is already a cnn-tutor workspace (it has {WORKSPACE_FILE}).",
+            f"cd {target} and run `tutor next`, or choose another folder.",
+        )
+    (target / "exercises").mkdir(parents=True, exist_ok=True)
+    written = []
+    for exercise in course.code_exercises():
+        destination = target / exercise.relative_file()
+        if not destination.exists():
+            shutil.copyfile(exercise.stub_path(), destination)
+            written.append(exercise.relative_file())
+    lines = [
+        "# This file marks the root of a cnn-tutor workspace. Commit it.",
+        "[workspace]",
+        f"course = {_toml_string(course.name)}",
+        f"course_version = {_toml_string(course.version)}",
+        f"tutor_version = {_toml_string(__version__)}",
+    ]
+    if student:
+        lines.append(f"student = {_toml_string(student)}")
+    atomic_write(config, "\n".join(lines) + "\n")
+    readme = target / "README.md"
+    if not readme.exists():
+        student_line = f" for student {student}" if student else ""
+        atomic_write(readme, STUDENT_README.format(student_line=student_line))
+    gitignore = target / ".gitignore"
+    if not gitignore.exists():
+        atomic_write(gitignore, GITIGNORE)
+    return _read_workspace(config), written
+
+
+def pristine_stub(exercise: Exercise) -> Path:
+    path = stubs_dir() / f"{exercise.id}.py"
+    if not path.is_file():
+        raise WorkspaceError(f"The stub for {exercise.id} is missing from the installed course ({path}).", "Reinstall cnn-tutor.")
+    return path
+
+
+def reset_exercise(workspace: Workspace, exercise: Exercise) -> Path | None:
+    """Restore the stub. Returns where the student's previous file was backed up (None if there was none)."""
+    destination = workspace.exercise_file(exercise)
+    backup = None
+    if destination.exists():
+        workspace.backups_dir().mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        backup = workspace.backups_dir() / f"{exercise.id}-{stamp}.py"
+        counter = 1
+        while backup.exists():
+            backup = workspace.backups_dir() / f"{exercise.id}-{stamp}-{counter}.py"
+            counter += 1
+        shutil.copy2(destination, backup)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(pristine_stub(exercise), destination)
+    return backup
+
+
+# -- state files -------------------------------------------------------------------------------------
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write via a temporary file and rename, so a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+class JsonStore:
+    """A small JSON object on disk: read tolerantly, updated under an exclusive lock, written atomically."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.problem: str | None = None
+
+    def read(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError, UnicodeDecodeError) as error:
+            self.problem = f"{self.path} was unreadable ({error.__class__.__name__}) and has been rebuilt"
+            return {}
+        if not isinstance(data, dict):
+            self.problem = f"{self.path} did not hold a JSON object and has been rebuilt"
+            return {}
+        return data
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path.with_suffix(".lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def update(self, key: str, value: Any) -> None:
+        with self._locked():
+            data = self.read()
+            if self.problem and self.path.exists():
+                with contextlib.suppress(OSError):
+                    shutil.copyfile(self.path, self.path.with_suffix(".corrupt"))
+            data[key] = value
+            atomic_write(self.path, json.dumps(data, indent=2, sort_keys=True) + "\n")
+
+
+class Progress(JsonStore):
+    """Per-exercise record of the last check: {"status", "sha256", "checked_at"}."""
+
+    def record(self, exercise_id: str, status: str, sha256: str | None) -> None:
+        self.update(exercise_id, {"status": status, "sha256": sha256, "checked_at": time.strftime("%Y-%m-%dT%H:%M:%S")})
+
+    def state_of(self, workspace: Workspace, exercise: Exercise, records: dict[str, Any]) -> ExerciseState:
+        record = records.get(exercise.id)
+        if not isinstance(record, dict):
+            return ExerciseState.NOT_STARTED
+        if record.get("status") == "passed":
+            if record.get("sha256") == file_digest(workspace.exercise_file(exercise)):
+                return ExerciseState.DONE
+            return ExerciseState.CHANGED
+        return ExerciseState.FAILING
