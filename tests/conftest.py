@@ -1,0 +1,77 @@
+"""Shared fixtures: the installed course, and a one-call way to check a file or a source string."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tutor.catalog import Course, course
+from tutor.checking.engine import CheckOptions, run_check
+from tutor.checking.result import CheckResult
+from tutor.checking.sandbox import Limits
+
+ROOT = Path(__file__).resolve().parent.parent
+SOLUTIONS = ROOT / "solutions"
+STUBS = ROOT / "exercises"
+VARIANTS = Path(__file__).resolve().parent / "variants"
+
+
+@pytest.fixture(scope="session")
+def the_course() -> Course:
+    return course()
+
+
+def check_file(exercise_id: str, path: Path, **limits: object) -> CheckResult:
+    """Check a file the way CI grades: derandomized, so the verdict is reproducible."""
+    options = CheckOptions(derandomize=True, limits=Limits(**limits))  # type: ignore[arg-type]
+    return run_check(course().exercise(exercise_id), path, options)
+
+
+@pytest.fixture
+def check_source(tmp_path: Path):  # noqa: ANN201
+    """check_source(exercise_id, source, **limits) writes the source to <tmp>/<id>.py and checks it."""
+
+    def check(exercise_id: str, source: str | bytes, **limits: object) -> CheckResult:
+        path = tmp_path / f"{exercise_id}.py"
+        if isinstance(source, bytes):
+            path.write_bytes(source)
+        else:
+            path.write_text(source, encoding="utf-8")
+        return check_file(exercise_id, path, **limits)
+
+    return check
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A student implementation kept in tests/variants/<exercise>/.
+
+    The file's first line says what the grader must conclude:
+        # expect: passed
+        # expect: failed | flipped the kernel
+    i.e. the status, then optionally a fragment of the diagnosis (case-insensitive).
+    """
+
+    exercise: str
+    path: Path
+    status: str
+    diagnosis: str | None
+
+    @property
+    def id(self) -> str:
+        return f"{self.exercise}/{self.path.stem}"
+
+
+def load_variants() -> list[Variant]:
+    found = []
+    for path in sorted(VARIANTS.glob("*/*.py")):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        if not first.startswith("# expect:"):
+            raise ValueError(f"{path} must start with '# expect: STATUS [| diagnosis fragment]'")
+        status, _, diagnosis = first.removeprefix("# expect:").partition("|")
+        ast.parse(path.read_text(encoding="utf-8"))  # a variant must at least be valid Python
+        found.append(Variant(path.parent.name, path, status.strip(), diagnosis.strip() or None))
+    return found
