@@ -188,3 +188,12 @@ class IntegerComparison(Comparison):
         if as_int != expected:
             return Mismatch(Status.FAILED, f"returned {as_int}, expected {expected}.", expected=repr(expected), got=repr(as_int))
         return None
+
+    def equivalent(self, expected: Any, got: Any) -> bool:
+        """Numerically equal, so that a misconception predicting 2.5 matches a student's 2.5."""
+        if isinstance(expected, tuple):
+            return isinstance(got, tuple | list) and len(got) == len(expected) and all(map(self.equivalent, expected, got))
+        if isinstance(got, bool | np.bool_) or not isinstance(got, numbers.Real) or not isinstance(expected, numbers.Real):
+            return False
+        return float(got) == float(expected)
+

@@ -20,7 +20,7 @@ import numpy as np
 from tutor.catalog import Exercise
 from tutor.checking import messages
 from tutor.checking.compare import Mismatch, format_value
-from tutor.checking.result import CheckResult, Counterexample, PropertyResult, Status
+from tutor.checking.result import CheckResult, Counterexample, PropertyResult, Status, small_values
 from tutor.checking.sandbox import Limits, Reply, Worker, WorkerFailure
 from tutor.checking.spec import Case, ExerciseCheck, Property
 from tutor.checking.static import preflight, stub_parameters
@@ -199,6 +199,7 @@ class _Run:
         assert self.worker is not None
         worker = self.worker
         failures: list[tuple[Case, Any]] = []
+        self._passes: list[tuple[Case, Any]] = []
         counter = {"examples": 0}
         current: dict[str, Case | None] = {"case": None}
 
@@ -297,6 +298,8 @@ class _Run:
         if not reply.ok:
             self._raise_for_error(prop, case, reply)
         mismatch = self.judge(prop, case, reply)
+        if mismatch is None and len(getattr(self, "_passes", ())) < _KEPT_FAILURES:
+            self._passes.append((case, reply.value))
         if mismatch is not None:
             if len(failures) < _KEPT_FAILURES:
                 failures.append((case, reply.value))
@@ -364,23 +367,32 @@ class _Run:
         )
 
     def diagnose(self, prop: Property, case: Case, got: Any, failures: list[tuple[Case, Any]]) -> str | None:
-        """The misconception that reproduces the student's output on the shrunk case and on the other failures."""
+        """The misconception that best explains what the student's code returned.
+
+        It must reproduce the output on the shrunk case. Among those that do, the one that also
+        reproduces the most other failures and contradicts the fewest passing inputs wins: two
+        bugs can agree on every failing input and differ only where one of them happens to be right.
+        """
         if got is None or not prop.misconceptions or prop.expect is None:
             return None
         others = [(c, g) for c, g in failures if c is not case and g is not None][-10:]
+        passes = list(getattr(self, "_passes", ()))[-10:]
         best: tuple[int, str] | None = None
         for misconception in prop.misconceptions:
-            if not self._predicts(prop, misconception, case, got):
+            if not self._predicts(prop, misconception, case, got, must_differ=True):
                 continue
-            score = sum(self._predicts(prop, misconception, c, g) for c, g in others)
-            if others and len(others) >= 3 and score == 0:
+            explained = sum(self._predicts(prop, misconception, c, g, must_differ=True) for c, g in others)
+            if len(others) >= 3 and explained == 0:
                 continue  # matched only by coincidence on the tiny shrunk case
+            contradicted = sum(not self._predicts(prop, misconception, c, g, must_differ=False) for c, g in passes)
+            score = explained - contradicted
             if best is None or score > best[0]:
                 best = (score, misconception.message)
         return best[1] if best else None
 
     @staticmethod
-    def _predicts(prop: Property, misconception: Any, case: Case, got: Any) -> bool:
+    def _predicts(prop: Property, misconception: Any, case: Case, got: Any, must_differ: bool) -> bool:
+        """Does the misconception reproduce `got`? With must_differ, it must also differ from the truth."""
         try:
             predicted = misconception.predict(case)
         except Exception:  # a prediction undefined for this case (e.g. impossible shape)
@@ -388,7 +400,9 @@ class _Run:
         if predicted is None:
             return False
         try:
-            return prop.comparison.equivalent(predicted, got) and not prop.comparison.equivalent(prop.expect(case), predicted)  # type: ignore[misc]
+            if not prop.comparison.equivalent(predicted, got):
+                return False
+            return not must_differ or not prop.comparison.equivalent(prop.expect(case), predicted)  # type: ignore[misc]
         except Exception:
             return False
 
@@ -425,7 +439,27 @@ class _Run:
                     "got_shape",
                 )
             }
+            fields |= self._diff_values(prop, case, got, mismatch)
         return Counterexample(call=call, arguments=shown, reproduce="\n".join(lines), **fields)
+
+    @staticmethod
+    def _diff_values(prop: Property, case: Case, got: Any, mismatch: Mismatch) -> dict[str, Any]:
+        """Small arrays and the numeric tolerance, so renderers can draw expected and got side by side."""
+        values: dict[str, Any] = {
+            "argument_values": {name: v for name, v in ((n, small_values(a)) for n, a in case.named().items()) if v is not None} or None,
+            "got_values": small_values(got),
+        }
+        try:
+            expected = prop.expect(case) if prop.expect else None
+        except Exception:  # the reference is undefined for this case; the verdict already says why
+            expected = None
+        values["expected_values"] = small_values(expected)
+        allowed = getattr(prop.comparison, "allowed", None)
+        if allowed is not None and isinstance(expected, np.ndarray) and expected.size:
+            values["allowed_error"] = float(allowed(np.asarray(expected, dtype=np.float64)))
+        if mismatch.status is Status.WRONG_SHAPE and prop.explain_shape and mismatch.expected_shape and mismatch.got_shape:
+            values["shape_explanation"] = prop.explain_shape(case, mismatch.expected_shape, mismatch.got_shape) or None
+        return values
 
 
 def run_check(exercise: Exercise, path: Path, options: CheckOptions | None = None) -> CheckResult:
