@@ -29,9 +29,12 @@ def course_states(workspace: Workspace | None, course: Course) -> list[ExerciseR
     """Every exercise in course order with its state in this workspace."""
     if workspace is None:
         return [ExerciseRow(e, ExerciseState.NOT_STARTED) for e in course.exercises]
+    from tutor.questions import answer_states  # numeric questions: their recorded verdicts (no torch)
+
     progress = workspace.progress()
     records = progress.read()
-    return [ExerciseRow(e, progress.state_of(workspace, e, records)) for e in course.exercises]
+    numeric = answer_states(workspace, [e for e in course.exercises if not e.is_code])
+    return [ExerciseRow(e, numeric[e.id] if e.id in numeric else progress.state_of(workspace, e, records)) for e in course.exercises]
 
 
 def next_exercise(rows: list[ExerciseRow]) -> Exercise | None:

@@ -18,6 +18,7 @@ from tutor.workspace import ExerciseState
 
 if TYPE_CHECKING:
     from tutor.checking.result import CheckResult, PropertyResult
+    from tutor.questions import AnswerResult
 
 STATE_STYLE = {
     ExerciseState.NOT_STARTED: "dim",
@@ -58,13 +59,15 @@ def course_table(course: Course, rows: list[ExerciseRow], next_id: str | None) -
     return table
 
 
-def statement(course: Course, exercise: Exercise, file_hint: str | None = None) -> RenderableType:
+def statement(course: Course, exercise: Exercise, file_hint: str | None = None, text: str | None = None) -> RenderableType:
+    """The lesson, then the statement (`text` overrides the file: a numeric question filled with the student's numbers)."""
     topic = course.topic(exercise.topic)
     parts: list[RenderableType] = []
     lesson_path = topic.lesson_path()
     if lesson_path.is_file():
         parts.append(Panel(Markdown(lesson_path.read_text(encoding="utf-8")), title=f"Lesson · {topic.title}", border_style="blue"))
-    text = exercise.statement_path().read_text(encoding="utf-8") if exercise.statement_path().is_file() else f"# {exercise.title}"
+    if text is None:
+        text = exercise.statement_path().read_text(encoding="utf-8") if exercise.statement_path().is_file() else f"# {exercise.title}"
     parts.append(Markdown(text))
     footer = Text()
     footer.append(f"\nSession {exercise.session} · {topic.title} · {exercise.points} points\n", style="dim")
@@ -159,3 +162,26 @@ def _property_summary(result: CheckResult) -> Table:
     for prop in result.properties:
         table.add_row(prop.name, Text(str(prop.status), style="green" if prop.passed else "red"), str(prop.examples))
     return table
+
+def answer_result(result: AnswerResult) -> RenderableType:
+    """The verdict on one answer to a numeric question, and what to do next."""
+    body = Text()
+    body.append(f"{result.part}: {result.prompt}\n", style="dim")
+    body.append(f"Your answer: {result.value:,}\n")
+    if result.correct:
+        body.append("Right.", style="bold green")
+    else:
+        body.append("Not right yet.", style="bold red")
+        if result.hint:
+            body.append(f"\n{result.hint}", style="yellow")
+    if result.done:
+        body.append(f"\n\nEvery part of {result.question} is right. Run `tutor next` for what comes next.", style="green")
+    elif result.next_part is not None and result.next_part.name == result.part:
+        body.append(f"\n\nTry again: tutor answer {result.question} VALUE", style="cyan")
+        body.append(f"\n(or answer another part first: tutor answer {result.question} VALUE --part NAME)", style="dim")
+    elif result.next_part is not None:
+        body.append(f"\n\nNext part, {result.next_part.name}: {result.next_part.prompt}\n", style="cyan")
+        body.append(f"  tutor answer {result.question} VALUE", style="cyan")
+    body.append(f"\n(recorded in {result.answers_file})", style="dim")
+    mark, style = ("✓", "green") if result.correct else ("✗", "red")
+    return Panel(body, title=f"{mark} {result.question} · {result.part}", border_style=style, expand=False)

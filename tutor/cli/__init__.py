@@ -22,6 +22,7 @@ COMMANDS = {
     "hint": "hint_cmd",
     "reset": "reset_cmd",
     "check": "check_cmd",
+    "answer": "answer_cmd",
 }
 
 INTERNAL_ERROR_HINT = (

@@ -5,6 +5,7 @@ import click
 from tutor import render
 from tutor.cli.app import Application, pass_app
 from tutor.core import course_states, next_exercise
+from tutor.questions import question_text
 
 
 @click.command("next")
@@ -17,4 +18,5 @@ def command(app: Application) -> None:
     if upcoming is None:
         app.success("Every exercise is done. Congratulations!")
         return
-    app.print(render.statement(app.course, upcoming, workspace.display(workspace.exercise_file(upcoming))))
+    text = None if upcoming.is_code else question_text(upcoming, workspace)
+    app.print(render.statement(app.course, upcoming, workspace.display(workspace.exercise_file(upcoming)), text))

@@ -5,6 +5,7 @@ import click
 from tutor import render
 from tutor.cli.app import Application, pass_app
 from tutor.cli.params import EXERCISE_ID
+from tutor.questions import question_text
 
 
 @click.command("show")
@@ -15,4 +16,5 @@ def command(app: Application, exercise_id: str) -> None:
     exercise = app.exercise(exercise_id)
     workspace = app.workspace(required=False)
     where = workspace.display(workspace.exercise_file(exercise)) if workspace else exercise.relative_file()
-    app.print(render.statement(app.course, exercise, where))
+    text = None if exercise.is_code else question_text(exercise, workspace)
+    app.print(render.statement(app.course, exercise, where, text))
