@@ -17,7 +17,7 @@ from tutor.core import ExerciseRow
 from tutor.workspace import ExerciseState
 
 if TYPE_CHECKING:
-    from tutor.checking.result import CheckResult, PropertyResult
+    from tutor.checking.result import CheckResult, Counterexample, PropertyResult
     from tutor.questions import AnswerResult
 
 STATE_STYLE = {
@@ -105,8 +105,10 @@ def hints(exercise: Exercise, shown: list[str]) -> RenderableType:
 def check_result(result: CheckResult) -> RenderableType:
     if result.passed:
         return Panel(Text(result.message), title=f"✓ {result.exercise} passed", border_style="green", expand=False)
-    parts: list[RenderableType] = [Text(result.message, style="bold")]
     failure = result.first_failure()
+    shape_words = _shape_words(failure)
+    headline = f"In {result.file}, {shape_words}" if shape_words else result.message
+    parts: list[RenderableType] = [Text(headline, style="bold")]
     line = result.detail.get("line")
     if line and result.detail.get("text"):
         parts.append(Text(f"  line {line}: {result.detail['text']}", style="yellow"))
@@ -129,13 +131,18 @@ def _property_details(failure: PropertyResult) -> list[RenderableType]:
         parts.append(Panel(Text(failure.diagnosis), title="Likely misconception", border_style="magenta", expand=False))
     if example is None:
         return parts
-    parts.append(Rule(f"smallest failing input · property: {failure.name}", style="dim"))
+    parts.append(Rule("smallest failing input", style="dim"))
+    parts.append(Text(f"property: {failure.name}", style="dim"))
     parts.append(Text(example.call, style="cyan"))
     args = Table.grid(padding=(0, 2))
     for name, shown in example.arguments.items():
         args.add_row(Text(name, style="bold"), Text(shown))
     parts.append(args)
-    if example.expected is not None or example.got is not None:
+    visual = _diff_view(example, with_shape_words=False)
+    if visual is not None:
+        parts.append(Rule("expected vs yours", style="dim"))
+        parts.append(visual)
+    elif example.expected is not None or example.got is not None:
         side = Table(show_header=True, header_style="bold", box=None, padding=(0, 3))
         side.add_column("expected", style="green")
         side.add_column("got", style="red")
@@ -154,6 +161,26 @@ def _property_details(failure: PropertyResult) -> list[RenderableType]:
     return parts
 
 
+def _shape_words(failure: PropertyResult | None) -> str | None:
+    """'your output is (1, 2, 3, 3), expected (1, 2, 4, 4): height 3 vs 4 — check …' for a wrong shape."""
+    example = failure.counterexample if failure else None
+    if example is None or example.expected_shape is None or example.got_shape is None:
+        return None
+    if tuple(example.expected_shape) == tuple(example.got_shape):
+        return None
+    from tutor.diff_view import shape_sentence
+
+    return shape_sentence(tuple(example.expected_shape), tuple(example.got_shape), example.shape_explanation)
+
+
+def _diff_view(example: Counterexample, with_shape_words: bool = True) -> RenderableType | None:
+    if example.expected_values is None and example.got_shape is None:
+        return None
+    from tutor.diff_view import diff_view  # numpy: only once there is a failure to draw
+
+    return diff_view(example, with_shape_words)
+
+
 def _property_summary(result: CheckResult) -> Table:
     table = Table(title="properties", title_justify="left", box=None)
     table.add_column("property")
@@ -162,6 +189,7 @@ def _property_summary(result: CheckResult) -> Table:
     for prop in result.properties:
         table.add_row(prop.name, Text(str(prop.status), style="green" if prop.passed else "red"), str(prop.examples))
     return table
+
 
 def answer_result(result: AnswerResult) -> RenderableType:
     """The verdict on one answer to a numeric question, and what to do next."""

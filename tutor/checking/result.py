@@ -55,6 +55,36 @@ class Counterexample:
     tolerance: str | None = None
     expected_shape: tuple[int, ...] | None = None
     got_shape: tuple[int, ...] | None = None
+    expected_values: list | None = None
+    """The expected array as nested lists, only when small (see `small_values`), for visual diffs."""
+    got_values: list | None = None
+    """The student's array as nested lists, only when small."""
+    argument_values: dict[str, list] | None = None
+    """Each small array argument as nested lists (inputs to draw as pictures)."""
+    allowed_error: float | None = None
+    """The largest |got − expected| the tolerance accepts, as a number (cells beyond it differ)."""
+    shape_explanation: str | None = None
+    """When the shapes differ: which size is wrong and the formula to check, in words."""
+
+
+# Arrays up to this many elements travel in a Counterexample as nested lists (JSON-friendly).
+SMALL_ARRAY_LIMIT = 1024
+
+
+def small_values(value: Any, limit: int = SMALL_ARRAY_LIMIT) -> list | None:
+    """A small real NumPy array as nested lists, non-finite values spelled 'nan', 'inf', '-inf'.
+
+    None for anything else (big arrays, non-arrays, complex or object arrays), so `to_dict()`
+    stays valid JSON.
+    """
+    import numpy as np
+
+    if not isinstance(value, np.ndarray) or not value.ndim or value.size > limit or value.dtype.kind not in "biuf":
+        return None
+    as_float = value.astype(np.float64)
+    if np.isfinite(as_float).all():
+        return as_float.tolist()
+    return np.vectorize(lambda v: repr(float(v)) if not np.isfinite(v) else float(v), otypes=[object])(as_float).tolist()
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ def explain_output_size(axis_names: tuple[str, str] = ("height", "width")) -> An
             want, have = expected[-2 + axis], got[-2 + axis]
             if want != have:
                 n, p, f, s = sizes[axis], padding[axis], kernel[axis], stride[axis]
-                notes.append(f"{name} {have} vs {want}: check ⌊(n+2p−f)/s⌋+1 with n={n}, p={p}, f={f}, s={s}")
+                notes.append(f"{name} {have} vs {want} — check ⌊(n+2p−f)/s⌋+1 with n={n}, p={p}, f={f}, s={s}")
         lead = [f"axis {i}: {g} vs {e}" for i, (e, g) in enumerate(zip(expected[:-2], got[:-2])) if e != g]
         return "; ".join(lead + notes) + "." if lead or notes else ""
 

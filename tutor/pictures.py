@@ -1,0 +1,160 @@
+"""Arrays as pictures: half-block images in the terminal, and PNG files on request.
+
+A 2-D array becomes an image, two pixels per character cell: the upper half block "▀" is
+drawn in the top pixel's colour on the bottom pixel's colour. Without colour (NO_COLOR, or
+output that is not a terminal) the same picture is drawn with a ramp of characters, so it
+still reads. PNG files are written with pypng; nothing here encodes an image by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from rich.color import Color
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.style import Style
+from rich.text import Text
+
+UPPER_HALF = "▀"
+# From light to dark on a white page, dark to light on a dark terminal: read as "more".
+RAMP = " .:-=+*#%@"
+PNG_SCALE = 16
+PNG_GAP = 8
+BACKGROUND = (255, 255, 255)
+
+
+def _finite(values: np.ndarray) -> np.ndarray:
+    return np.where(np.isfinite(values), values, 0.0)
+
+
+@dataclass(frozen=True)
+class Scale:
+    """How values map to colours: 'gray' from low to high, 'diverging' around zero (blue − / red +),
+    or 'mask' (0 pale, 1 amber) for a map of wrong cells."""
+
+    kind: str
+    low: float
+    high: float
+
+    @staticmethod
+    def for_arrays(*arrays: np.ndarray) -> Scale:
+        """One scale shared by several arrays, so equal values get equal colours."""
+        finite = np.concatenate([_finite(np.asarray(a, dtype=np.float64)).ravel() for a in arrays] or [np.zeros(1)])
+        low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
+        if low < 0 < high or (low < 0 and high <= 0):
+            bound = max(abs(low), abs(high)) or 1.0
+            return Scale("diverging", -bound, bound)
+        return Scale("gray", low, high if high > low else low + 1.0)
+
+    def unit(self, value: float) -> float:
+        """The value's place on the scale, 0 … 1 (NaN and ±inf sit at the ends)."""
+        if np.isnan(value):
+            return 1.0
+        return float(np.clip((value - self.low) / (self.high - self.low), 0.0, 1.0))
+
+    def rgb(self, value: float) -> tuple[int, int, int]:
+        if np.isnan(value):
+            return (255, 0, 255)  # magenta: not a number
+        t = self.unit(value)
+        if self.kind == "mask":
+            return (255, 160, 0) if t >= 0.5 else (225, 225, 225)  # amber where wrong, pale elsewhere
+        if self.kind == "gray":
+            level = int(round(40 + 215 * t))
+            return (level, level, level)
+        # diverging: blue (−) → white (0) → red (+)
+        if t < 0.5:
+            s = t / 0.5
+            return (int(40 + 215 * s), int(90 + 165 * s), 255)
+        s = (t - 0.5) / 0.5
+        return (255, int(255 - 190 * s), int(255 - 190 * s))
+
+    def char(self, value: float) -> str:
+        if self.kind == "mask":
+            return "x" if self.unit(value) >= 0.5 else "."
+        t = abs(self.unit(value) - 0.5) * 2 if self.kind == "diverging" else self.unit(value)
+        return RAMP[min(len(RAMP) - 1, int(t * len(RAMP)))]
+
+
+class Picture:
+    """A rich renderable: one 2-D array as a half-block image (or a character ramp without colour)."""
+
+    def __init__(self, values: np.ndarray, scale: Scale | None = None, title: str = "", marks: np.ndarray | None = None) -> None:
+        array = np.asarray(values, dtype=np.float64)
+        if array.ndim == 1:
+            array = array[None, :]
+        if array.ndim != 2:
+            raise ValueError(f"a picture needs a 1-D or 2-D array, not shape {array.shape}")
+        self.values = array
+        self.scale = scale or Scale.for_arrays(array)
+        self.title = title
+        self.marks = marks
+        """Optional boolean mask of pixels to outline (drawn as 'x' without colour)."""
+
+    @property
+    def width(self) -> int:
+        return max(self.values.shape[1] * 2, len(self.title))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if self.title:
+            yield Text(self.title, style="bold")
+        if console.no_color or console.color_system is None:
+            yield from self._ramp()
+        else:
+            yield from self._half_blocks()
+
+    def _ramp(self) -> RenderResult:
+        for i, row in enumerate(self.values):
+            line = ""
+            for j, value in enumerate(row):
+                marked = self.marks is not None and bool(self.marks[i, j])
+                line += "xx" if marked else self.scale.char(value) * 2
+            yield Text(line)
+
+    def _half_blocks(self) -> RenderResult:
+        rows, cols = self.values.shape
+        for top in range(0, rows, 2):
+            line = Text()
+            for j in range(cols):
+                upper = Color.from_rgb(*self._pixel(top, j))
+                lower = Color.from_rgb(*self._pixel(top + 1, j)) if top + 1 < rows else None
+                line.append(UPPER_HALF * 2, Style(color=upper, bgcolor=lower))
+            yield line
+
+    def _pixel(self, i: int, j: int) -> tuple[int, int, int]:
+        if self.marks is not None and self.marks[i, j]:
+            return (255, 200, 0)  # amber: a pixel that is wrong
+        return self.scale.rgb(self.values[i, j])
+
+
+def png_rows(panels: Sequence[tuple[np.ndarray, Scale | None]], pixel: int = PNG_SCALE) -> list[list[int]]:
+    """Panels laid out left to right on a white page, each value a `pixel`×`pixel` square, as RGB rows."""
+    arrays = [(np.atleast_2d(np.asarray(a, dtype=np.float64)), scale) for a, scale in panels]
+    if not arrays:
+        raise ValueError("nothing to draw")
+    height = max(a.shape[0] for a, _ in arrays) * pixel + 2 * PNG_GAP
+    width = sum(a.shape[1] * pixel for a, _ in arrays) + PNG_GAP * (len(arrays) + 1)
+    page = np.empty((height, width, 3), dtype=np.uint8)
+    page[:] = BACKGROUND
+    left = PNG_GAP
+    for array, scale in arrays:
+        scale = scale or Scale.for_arrays(array)
+        colours = np.array([[scale.rgb(v) for v in row] for row in array], dtype=np.uint8).reshape(*array.shape, 3)
+        block = np.repeat(np.repeat(colours, pixel, axis=0), pixel, axis=1)
+        page[PNG_GAP : PNG_GAP + block.shape[0], left : left + block.shape[1]] = block
+        left += block.shape[1] + PNG_GAP
+    return page.reshape(height, width * 3).tolist()
+
+
+def save_png(path: Path, panels: Sequence[tuple[np.ndarray, Scale | None]]) -> Path:
+    """Write the panels side by side as an RGB PNG (with pypng) and return the path."""
+    import png
+
+    rows = png_rows(panels)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as stream:
+        png.Writer(width=len(rows[0]) // 3, height=len(rows), greyscale=False, bitdepth=8).write(stream, rows)
+    return path
