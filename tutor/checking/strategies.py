@@ -149,3 +149,160 @@ def output_size_cases(draw: st.DrawFn) -> Case:
     if s > 1 or draw(st.booleans()):
         keywords["s"] = s
     return Case.of(("n", n), ("f", f), **keywords)
+
+
+# -- session 2 -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BatchShape:
+    """N, C, H, W drawn independently (so they usually differ), with N·H·W >= 2 for a variance."""
+
+    batch: int
+    channels: int
+    height: int
+    width: int
+
+
+@st.composite
+def batch_shapes(draw: st.DrawFn, max_batch: int = 4, min_channels: int = 1, max_channels: int = 4, max_side: int = 5) -> BatchShape:
+    batch, channels = draw(st.integers(1, max_batch)), draw(st.integers(min_channels, max_channels))
+    height, width = draw(st.integers(1, max_side)), draw(st.integers(1, max_side))
+    if batch * height * width < 2:
+        batch = 2
+    return BatchShape(batch, channels, height, width)
+
+
+@st.composite
+def batch_norm_cases(draw: st.DrawFn) -> Case:
+    """x (N, C, H, W), gamma and beta (C,), and eps left at 1e-5 or large enough to matter.
+
+    At least two channels, so that pooling the channels together (layer norm) differs from
+    keeping them apart per image (instance norm) even on the smallest counterexample.
+    """
+    shape = draw(batch_shapes(min_channels=2))
+    x = draw(float_arrays((shape.batch, shape.channels, shape.height, shape.width)))
+    gamma = draw(float_arrays((shape.channels,)))
+    beta = draw(float_arrays((shape.channels,)))
+    eps = draw(st.sampled_from([None, 0.1, 0.5, 1.0, 2.0]))
+    keywords = {} if eps is None else {"eps": eps}
+    return Case.of(("x", x), ("gamma", gamma), ("beta", beta), **keywords)
+
+
+@st.composite
+def depthwise_cases(draw: st.DrawFn) -> Case:
+    """x (N, C, H, W) and one kh×kw filter per channel, w (C, 1, kh, kw); stride and padding as conv2d."""
+    config = draw(conv_configs(same_channels=True))
+    x = draw(float_arrays((config.batch, config.c_in, config.height, config.width)))
+    w = draw(float_arrays((config.c_in, 1, *config.kernel)))
+    b = draw(float_arrays((config.c_in,))) if config.bias else None
+    return conv2d_case(x, w, b, config.stride_arg, config.padding_arg)
+
+
+@st.composite
+def separable_cost_cases(draw: st.DrawFn) -> Case:
+    """Output size, channels and kernel of one layer; sizes independent so a swapped factor shows."""
+    return Case.of(
+        ("h_out", draw(st.integers(1, 64))),
+        ("w_out", draw(st.integers(1, 64))),
+        ("c_in", draw(st.integers(1, 64))),
+        ("c_out", draw(st.integers(1, 128))),
+        ("k", draw(st.integers(1, 7))),
+    )
+
+
+# -- session 1: parameters, activations, softmax, pooling ------------------------------------------------
+
+
+@st.composite
+def conv_params_cases(draw: st.DrawFn) -> Case:
+    """c_in, f, n_filters all different (so a swapped factor shows), bias given or left to its default."""
+    c_in = draw(st.integers(1, 512))
+    f = draw(st.integers(1, 11).filter(lambda v: v != c_in))
+    n_filters = draw(st.integers(1, 512).filter(lambda v: v not in (c_in, f)))
+    bias = draw(st.sampled_from([None, True, False]))
+    keywords = {} if bias is None else {"bias": bias}
+    return Case.of(("c_in", c_in), ("f", f), ("n_filters", n_filters), **keywords)
+
+
+@st.composite
+def small_shapes(draw: st.DrawFn, min_dims: int = 1, max_dims: int = 4, max_side: int = 6) -> tuple[int, ...]:
+    """A shape whose sides usually differ, so an axis mix-up changes the result."""
+    return tuple(draw(st.integers(1, max_side)) for _ in range(draw(st.integers(min_dims, max_dims))))
+
+
+@st.composite
+def activation_cases(draw: st.DrawFn, bound: float = 8.0) -> Case:
+    """An array of any ndim, with negative, zero and positive values."""
+    return Case.of(("x", draw(float_arrays(draw(small_shapes()), bound))))
+
+
+@st.composite
+def sigmoid_tail_cases(draw: st.DrawFn) -> Case:
+    """Large |x|: sigmoid(−720) ≈ 1.8e−313 is tiny but not zero, and exp(720) overflows float64."""
+    shape = draw(small_shapes(max_dims=3))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    magnitude = rng.uniform(30.0, 740.0, size=shape)
+    sign = np.where(rng.random(shape) < 0.6, -1.0, 1.0)
+    return Case.of(("x", sign * magnitude))
+
+
+@st.composite
+def softmax_cases(draw: st.DrawFn) -> Case:
+    """Logits of any ndim and axis: small, in the thousands, or rows of wildly different magnitude."""
+    shape = draw(small_shapes(max_dims=4, max_side=5))
+    base = draw(float_arrays(shape, 4.0))
+    kind = draw(st.sampled_from(["small", "huge", "mixed"]))
+    if kind == "huge":
+        base = base * 250.0 + draw(st.sampled_from([1000.0, -1000.0, 3000.0]))
+    elif kind == "mixed":
+        rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+        base = base * 10.0 ** rng.integers(0, 4, size=shape)
+    ndim = len(shape)
+    axis = draw(st.one_of(st.none(), st.integers(-ndim, ndim - 1)))
+    return Case.of(("x", base)) if axis is None else Case.of(("x", base), axis=axis)
+
+
+@dataclass(frozen=True)
+class PoolConfig:
+    """A valid 2-D pooling: padding at most half the kernel (PyTorch's rule), output never empty."""
+
+    kernel_arg: int | tuple[int, int]
+    stride_arg: int | tuple[int, int] | None
+    padding_arg: int | tuple[int, int]
+    kernel: tuple[int, int]
+    stride: tuple[int, int]
+    padding: tuple[int, int]
+
+
+@st.composite
+def pool_configs(draw: st.DrawFn) -> PoolConfig:
+    kernel_arg, kernel = draw(int_or_pair(1, 4))
+    stride_arg, stride = draw(st.one_of(st.just((None, kernel)), int_or_pair(1, 3)))
+    limit = (kernel[0] // 2, kernel[1] // 2)
+    if draw(st.booleans()):
+        value = draw(st.integers(0, min(limit)))
+        padding_arg, padding = value, (value, value)
+    else:
+        padding = (draw(st.integers(0, limit[0])), draw(st.integers(0, limit[1])))
+        padding_arg = padding
+    return PoolConfig(kernel_arg, stride_arg, padding_arg, kernel, stride, padding)
+
+
+@st.composite
+def pool2d_cases(draw: st.DrawFn) -> Case:
+    """(N, C, H, W) with distinct sizes; sometimes all negative, so zero padding would win a max."""
+    config = draw(pool_configs())
+    sides = [draw(st.integers(max(1, k - 2 * p), MAX_SIDE)) for k, p in zip(config.kernel, config.padding)]
+    x = draw(float_arrays((draw(st.integers(1, MAX_BATCH)), draw(st.integers(1, MAX_CHANNELS)), *sides)))
+    if draw(st.booleans()):
+        x = -np.abs(x) - 0.5
+    return pool2d_case(x, config.kernel_arg, config.stride_arg, config.padding_arg)
+
+
+def pool2d_case(x: np.ndarray, kernel_size: object, stride: object = None, padding: object = 0, label: str = "") -> Case:
+    keywords: dict[str, object] = {}
+    if stride is not None:
+        keywords["stride"] = stride
+    if padding != 0:
+        keywords["padding"] = padding
+    return Case.of(("x", x), ("kernel_size", kernel_size), label=label, **keywords)

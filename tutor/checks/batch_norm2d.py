@@ -1,0 +1,100 @@
+"""batch_norm2d: training-mode batch normalisation, against F.batch_norm(training=True)."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from tutor.checking import strategies
+from tutor.checking.spec import Case, ExerciseCheck, Misconception, Property
+from tutor.checks import _reference as ref
+
+UNBIASED = (
+    "You used the unbiased variance (dividing by N·H·W − 1, e.g. np.var(..., ddof=1) or torch's "
+    "default .var()). BatchNorm normalises with the biased variance: divide by N·H·W."
+)
+EPS_OUTSIDE = "You put eps outside the square root: it is (x − μ) / √(σ² + ε), not (x − μ) / (√σ² + ε)."
+NO_EPS = "You left out eps: it is (x − μ) / √(σ² + ε). Check that you pass eps through and add it to the variance."
+PER_IMAGE = (
+    "You took the statistics per image (over H and W only): that is instance normalisation. "
+    "BatchNorm pools each channel over the whole batch too: reduce over axes (0, 2, 3)."
+)
+PER_SAMPLE = (
+    "You took the statistics per image over all channels (axes 1, 2, 3): that is layer normalisation. "
+    "BatchNorm keeps the channels apart and pools over the batch: reduce over axes (0, 2, 3)."
+)
+PER_PIXEL = (
+    "You reduced over the batch axis only, so every pixel got its own statistics (BatchNorm1d-style). "
+    "For feature maps, pool each channel over the batch AND the positions: axes (0, 2, 3)."
+)
+ALL_AXES = "You pooled every channel together. Each channel c has its own μ_c and σ²_c: reduce over axes (0, 2, 3) only."
+SWAPPED_AFFINE = "You swapped gamma and beta: gamma scales (multiplies) the normalised value and beta shifts (adds)."
+NO_AFFINE = "You normalised but did not apply gamma and beta: return γ · x̂ + β."
+
+
+def _expect(case: Case) -> np.ndarray:
+    with torch.no_grad():
+        out = F.batch_norm(
+            ref.tensor(case["x"]), None, None, ref.tensor(case["gamma"]), ref.tensor(case["beta"]),
+            training=True, eps=case.get("eps", 1e-5),
+        )
+    return out.numpy()
+
+
+def _variant(axes: tuple[int, ...] = (0, 2, 3), ddof: int = 0, eps_outside: bool = False, use_eps: bool = True,
+             swap: bool = False, affine: bool = True):  # noqa: ANN202 - builds the misconception table
+    def predict(case: Case) -> np.ndarray:
+        x, gamma, beta = case["x"], case["gamma"], case["beta"]
+        eps = case.get("eps", 1e-5) if use_eps else 0.0
+        mu = x.mean(axis=axes, keepdims=True)
+        count = np.prod([x.shape[a] for a in axes])
+        if count - ddof <= 0:
+            return None
+        var = ((x - mu) ** 2).sum(axis=axes, keepdims=True) / (count - ddof)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            x_hat = (x - mu) / (np.sqrt(var) + eps) if eps_outside else (x - mu) / np.sqrt(var + eps)
+        if not affine:
+            return x_hat
+        g, b = (beta, gamma) if swap else (gamma, beta)
+        return g[None, :, None, None] * x_hat + b[None, :, None, None]
+
+    return predict
+
+
+def _explicit() -> list[Case]:
+    rng = np.random.default_rng(3)
+    x = rng.integers(-4, 5, size=(3, 2, 4, 5)).astype(np.float64)
+    gamma, beta = np.array([1.5, -0.5]), np.array([0.25, 2.0])
+    return [
+        Case.of(("x", np.array([1.0, 2.0, 3.0, 4.0]).reshape(2, 1, 1, 2)), ("gamma", np.ones(1)), ("beta", np.zeros(1)), eps=0.5,
+                label="the statement's example, eps 0.5"),
+        Case.of(("x", x), ("gamma", gamma), ("beta", beta), label="distinct N, C, H, W; default eps"),
+        Case.of(("x", x), ("gamma", gamma), ("beta", beta), eps=1.0, label="eps large enough to matter"),
+        Case.of(("x", np.full((2, 2, 3, 1), 7.0)), ("gamma", gamma), ("beta", beta), label="a constant channel: variance 0"),
+    ]
+
+
+CHECK = ExerciseCheck(
+    properties=(
+        Property(
+            name="matches torch.nn.functional.batch_norm(training=True)",
+            function="batch_norm2d",
+            cases=strategies.batch_norm_cases,
+            expect=_expect,
+            misconceptions=(
+                Misconception(UNBIASED, _variant(ddof=1)),
+                Misconception(EPS_OUTSIDE, _variant(eps_outside=True)),
+                Misconception(NO_EPS, _variant(use_eps=False)),
+                Misconception(PER_IMAGE, _variant(axes=(2, 3))),
+                Misconception(PER_SAMPLE, _variant(axes=(1, 2, 3))),
+                Misconception(PER_PIXEL, _variant(axes=(0,))),
+                Misconception(ALL_AXES, _variant(axes=(0, 1, 2, 3))),
+                Misconception(SWAPPED_AFFINE, _variant(swap=True)),
+                Misconception(NO_AFFINE, _variant(affine=False)),
+            ),
+            explicit=_explicit,
+            max_examples=60,
+        ),
+    )
+)
