@@ -23,6 +23,9 @@ COMMANDS = {
     "reset": "reset_cmd",
     "check": "check_cmd",
     "answer": "answer_cmd",
+    "grade": "grade_cmd",
+    "grade-class": "grade_class_cmd",
+    "gradescope-bundle": "gradescope_bundle_cmd",
 }
 
 INTERNAL_ERROR_HINT = (

@@ -1,0 +1,8 @@
+from __future__ import annotations
+
+import numpy as np  # noqa: F401
+
+from tests.fake_course.checks._common import unary
+from tutor.checking.spec import ExerciseCheck
+
+CHECK = ExerciseCheck(properties=(unary("double", lambda x: 2 * x, "doubles every element"),))

@@ -1,0 +1,5 @@
+import numpy as np
+
+
+def add(x: np.ndarray, y) -> np.ndarray:
+    return x + y

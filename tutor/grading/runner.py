@@ -1,0 +1,235 @@
+"""Grade a workspace: re-check every gradable exercise from its file and add up the points.
+
+Grading never reads the recorded progress, the replay database or the workspace's [limits]
+table (all of them are the student's to edit): it reads the files, checks them seeded and
+derandomized with the instructor's limits, and records the SHA-256 of every file it graded.
+"""
+
+from __future__ import annotations
+
+import datetime
+import platform
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import metadata
+from typing import TYPE_CHECKING
+
+from tutor import __version__
+from tutor.catalog import Course, Exercise
+from tutor.grading.feedback import FEEDBACK_CHARS, check_feedback, truncate
+from tutor.grading.report import GRADER_ERROR, ExerciseGrade, GradeReport, GradeStatus, PropertyGrade
+from tutor.workspace import Workspace, file_digest
+
+if TYPE_CHECKING:
+    from tutor.checking.result import CheckResult
+    from tutor.checking.sandbox import Limits
+
+DEFAULT_SEED = 20261
+"""Hypothesis seed used when the instructor does not choose one: same files, same grade."""
+
+ANSWERS_UNREADABLE = "{file} cannot be read, so {exercise} earns no points: {error}"
+NOT_STARTED = "{file} is still the stub: {exercise} has not been started, so it earns no points yet."
+GRADER_CRASHED = (
+    "The grader itself failed on {exercise} ({error}). This is not your fault: tell your instructor; "
+    "the other exercises were graded normally."
+)
+
+# Statuses that earn nothing even when some properties passed: the code must not count at all.
+_ZERO_CREDIT = frozenset({"forbidden_import", "tampered"})
+
+# Libraries whose versions can change a verdict; recorded in every report.
+_ENVIRONMENT_PACKAGES = ("numpy", "torch", "hypothesis")
+
+
+@dataclass(frozen=True)
+class GradeOptions:
+    seed: int = DEFAULT_SEED
+    limits: Limits | None = None
+    """Worker limits; None means the tutor's defaults (a workspace's own [limits] are ignored)."""
+    feedback_chars: int = FEEDBACK_CHARS
+
+
+Progress = Callable[[Exercise, "ExerciseGrade | None"], None]
+"""Called with (exercise, None) before an exercise is graded and (exercise, grade) after."""
+
+
+def gradable_exercises(course: Course) -> list[Exercise]:
+    """What `tutor grade` grades: every exercise of the course, code and numeric, in course order."""
+    return list(course.exercises)
+
+
+def credit(result: CheckResult) -> float:
+    """Share of an exercise's points a check result earns: the weights of the passed properties.
+
+    Nothing when the verdict is about the file as a whole (forbidden library, tampering, a file
+    that does not load): partial credit only counts properties that were really checked.
+    """
+    if result.passed:
+        return 1.0
+    if str(result.status) in _ZERO_CREDIT or result.first_failure() is None:
+        return 0.0
+    return result.score_fraction
+
+
+def environment() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for package in _ENVIRONMENT_PACKAGES:
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "not installed"
+    return versions
+
+
+def grade_workspace(
+    workspace: Workspace,
+    course: Course,
+    options: GradeOptions | None = None,
+    progress: Progress | None = None,
+) -> GradeReport:
+    """Grade every gradable exercise of `course` in `workspace`. Never raises for student faults."""
+    options = options or GradeOptions()
+    started_at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    started = time.perf_counter()
+    grades: list[ExerciseGrade] = []
+    for exercise in gradable_exercises(course):
+        if progress:
+            progress(exercise, None)
+        if exercise.is_code:
+            grade = grade_code_exercise(workspace, exercise, options)
+        else:
+            grade = grade_numeric_question(workspace, course, exercise, options)
+        grades.append(grade)
+        if progress:
+            progress(exercise, grade)
+    broken = any(g.status == GRADER_ERROR for g in grades)
+    return GradeReport(
+        tool_version=__version__,
+        course=course.name,
+        course_version=course.version,
+        student=workspace.student,
+        seed=options.seed,
+        derandomized=True,
+        status=GradeStatus.ERROR if broken else GradeStatus.COMPLETED,
+        exercises=tuple(grades),
+        environment=environment(),
+        graded_at=started_at,
+        seconds=round(time.perf_counter() - started, 3),
+    )
+
+
+def grade_code_exercise(workspace: Workspace, exercise: Exercise, options: GradeOptions) -> ExerciseGrade:
+    relative = exercise.relative_file()
+    path = workspace.exercise_file(exercise)
+    digest = file_digest(path)  # before checking: this is the content the grade is for
+    started = time.perf_counter()
+
+    def grade(status: str, message: str, points: float = 0.0, **extra: object) -> ExerciseGrade:
+        feedback, cut = truncate(str(extra.pop("feedback", message)), exercise.id, options.feedback_chars)
+        return ExerciseGrade(
+            id=exercise.id,
+            title=exercise.title,
+            kind=exercise.kind,
+            file=relative,
+            sha256=digest,
+            status=status,
+            points=points,
+            max_points=float(exercise.points),
+            message=message,
+            feedback=feedback,
+            feedback_truncated=cut,
+            seconds=round(time.perf_counter() - started, 3),
+            **extra,  # type: ignore[arg-type]
+        )
+
+    if digest is not None and digest == file_digest(exercise.stub_path()):
+        # Byte for byte the pristine stub, which raises NotImplementedError: no worker needed.
+        return grade("not_implemented", NOT_STARTED.format(file=relative, exercise=exercise.id))
+    try:
+        from tutor.checking.engine import CheckOptions, run_check
+        from tutor.checking.sandbox import Limits
+
+        check_options = CheckOptions(
+            limits=options.limits or Limits(), derandomize=True, seed=options.seed, display_file=relative
+        )
+        result = run_check(exercise, path, check_options)
+    except Exception as error:  # noqa: BLE001 - one broken check must not lose the other grades
+        message = GRADER_CRASHED.format(exercise=exercise.id, error=f"{type(error).__name__}: {error}")
+        return grade(GRADER_ERROR, message)
+    fraction = credit(result)
+    max_points = float(exercise.points)
+    total_weight = sum(p.weight for p in result.properties) or 1.0
+    properties = tuple(
+        PropertyGrade(
+            name=p.name,
+            status=str(p.status),
+            weight=p.weight,
+            points=round(max_points * p.weight / total_weight, 2) if p.passed and fraction > 0 else 0.0,
+            max_points=round(max_points * p.weight / total_weight, 2),
+            examples=p.examples,
+        )
+        for p in result.properties
+    )
+    return grade(
+        str(result.status),
+        result.message,
+        round(max_points * fraction, 2),
+        feedback=check_feedback(result),
+        properties=properties,
+        line=result.detail.get("line"),
+    )
+
+
+def grade_numeric_question(workspace: Workspace, course: Course, exercise: Exercise, options: GradeOptions) -> ExerciseGrade:
+    """Re-measure the answers to one numeric question from answers.toml (never the recorded verdicts)."""
+    import dataclasses
+
+    from tutor.errors import TutorError
+
+    relative = workspace.display(workspace.answers_path())
+    digest = file_digest(workspace.answers_path())
+    started = time.perf_counter()
+    base = {"id": exercise.id, "title": exercise.title, "kind": exercise.kind, "file": relative, "sha256": digest}
+    max_points = float(exercise.points)
+    try:
+        from tutor.questions import grade_answers
+
+        # One question at a time: its own timing, and one broken question cannot hide the others.
+        (graded,) = grade_answers(workspace, dataclasses.replace(course, exercises=(exercise,)))
+    except TutorError as error:  # answers.toml is the student's file: unreadable TOML is their fault
+        message = ANSWERS_UNREADABLE.format(file=relative, exercise=exercise.id, error=error.message)
+        return ExerciseGrade(**base, status="failed", points=0.0, max_points=max_points, message=message,
+                             feedback=message, seconds=round(time.perf_counter() - started, 3))
+    except Exception as error:  # noqa: BLE001 - one broken question must not lose the other grades
+        message = GRADER_CRASHED.format(exercise=exercise.id, error=f"{type(error).__name__}: {error}")
+        return ExerciseGrade(**base, status=GRADER_ERROR, points=0.0, max_points=max_points, message=message,
+                             feedback=message, seconds=round(time.perf_counter() - started, 3))
+    share = round(max_points / len(graded.parts), 2) if graded.parts else 0.0
+    properties = tuple(
+        PropertyGrade(
+            name=f"part {part.name}",
+            status="passed" if part.correct else "not_answered" if part.given is None else "failed",
+            weight=1.0,
+            points=share if part.correct else 0.0,
+            max_points=share,
+            examples=0 if part.given is None else 1,
+        )
+        for part in graded.parts
+    )
+    lines = [graded.message] + [
+        f"  {'✓' if p.correct else '✗'} part {p.name}: " + ("not answered" if p.given is None else f"your answer {p.given}")
+        for p in graded.parts
+    ]
+    feedback, cut = truncate("\n".join(lines), exercise.id, options.feedback_chars)
+    return ExerciseGrade(
+        **base,
+        status=graded.status,
+        points=float(graded.points),
+        max_points=max_points,
+        message=graded.message,
+        feedback=feedback,
+        feedback_truncated=cut,
+        properties=properties,
+        seconds=round(time.perf_counter() - started, 3),
+    )
