@@ -1,0 +1,10 @@
+# expect: failed | 1.8e−313
+import numpy as np
+
+
+def relu(x):
+    return np.maximum(x, 0.0)
+
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
