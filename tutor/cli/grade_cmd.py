@@ -16,7 +16,9 @@ GRADER_BROKE = "The grader itself failed on: {exercises}. The report was still w
 def _write_spec(value: str) -> tuple[str, Path]:
     fmt, sep, file = value.partition(":")
     if not sep or fmt not in TEXT_FORMATS or not file:
-        raise click.BadParameter(f"expected FORMAT:FILE with FORMAT one of {', '.join(TEXT_FORMATS)}, got {value!r}")
+        raise click.BadParameter(
+            f"expected FORMAT:FILE with FORMAT one of {', '.join(TEXT_FORMATS)}, got {value!r}"
+        )
     return fmt, Path(file)
 
 
@@ -27,13 +29,44 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 @click.command("grade")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="What to print (or write with --output).")
-@click.option("--output", "output", type=click.Path(dir_okay=False, path_type=Path), help="Write the chosen format to FILE instead of printing it.")
-@click.option("--write", "extra", multiple=True, metavar="FORMAT:FILE", help="Also write another format from the same grading, e.g. --write markdown:summary.md (repeatable).")
-@click.option("--fail-under", type=float, default=None, metavar="POINTS", help="Exit 1 when the total is under POINTS (grading itself still succeeded).")
-@click.option("--seed", type=int, default=None, help="Hypothesis seed (default: the tutor's fixed grading seed).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="What to print (or write with --output).",
+)
+@click.option(
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the chosen format to FILE instead of printing it.",
+)
+@click.option(
+    "--write",
+    "extra",
+    multiple=True,
+    metavar="FORMAT:FILE",
+    help="Also write another format from the same grading, e.g. --write markdown:summary.md (repeatable).",
+)
+@click.option(
+    "--fail-under",
+    type=float,
+    default=None,
+    metavar="POINTS",
+    help="Exit 1 when the total is under POINTS (grading itself still succeeded).",
+)
+@click.option(
+    "--seed", type=int, default=None, help="Hypothesis seed (default: the tutor's fixed grading seed)."
+)
 @click.option("--timeout", type=float, default=None, help="Seconds allowed per call of a student function.")
-@click.option("--verify", "verify_path", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Do not grade: say whether REPORT (json or Gradescope) matches these files.")
+@click.option(
+    "--verify",
+    "verify_path",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Do not grade: say whether REPORT (json or Gradescope) matches these files.",
+)
 @click.option("--regrade", is_flag=True, help="With --verify: also re-grade and compare the points.")
 @pass_app
 def command(
@@ -80,8 +113,12 @@ def command(
 
         gradable = len(app.course.exercises)
         with Progress(
-            TextColumn("grading {task.fields[current]:<20}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=app.console, transient=True,
+            TextColumn("grading {task.fields[current]:<20}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=app.console,
+            transient=True,
         ) as bar:
             task = bar.add_task("grade", total=gradable, current="")
 

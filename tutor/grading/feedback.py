@@ -47,7 +47,10 @@ def check_feedback(result: CheckResult) -> str:
             lines += ["", "Reproduce it in Python:", example.reproduce]
     if len(result.properties) > 1:
         lines += ["", "Properties:"]
-        lines += [f"  {'✓' if p.passed else '✗'} {p.name}: {p.status} ({p.examples} inputs)" for p in result.properties]
+        lines += [
+            f"  {'✓' if p.passed else '✗'} {p.name}: {p.status} ({p.examples} inputs)"
+            for p in result.properties
+        ]
     if result.output:
         cut = " (truncated)" if result.output_truncated or len(result.output) > OUTPUT_CHARS else ""
         lines += ["", f"Your code printed{cut}:", result.output[-OUTPUT_CHARS:]]

@@ -55,7 +55,10 @@ def _gradescope_output(exercise: ExerciseGrade) -> str:
     lines = [exercise.feedback or exercise.message]
     if exercise.properties and not exercise.passed:
         lines += ["", "Points per property:"]
-        lines += [f"  {_points(p.points)}/{_points(p.max_points)}  {p.name} ({p.status})" for p in exercise.properties]
+        lines += [
+            f"  {_points(p.points)}/{_points(p.max_points)}  {p.name} ({p.status})"
+            for p in exercise.properties
+        ]
     return "\n".join(lines)
 
 
@@ -149,7 +152,9 @@ def junit(report: GradeReport) -> str:
         ]
         failures = errors = 0
         for name, passed, status in cases:
-            case = ElementTree.SubElement(suite, "testcase", classname=exercise.id, name=_xml_text(name), time="0")
+            case = ElementTree.SubElement(
+                suite, "testcase", classname=exercise.id, name=_xml_text(name), time="0"
+            )
             if passed:
                 continue
             tag = "error" if status == GRADER_ERROR else "failure"
@@ -194,7 +199,16 @@ def markdown(report: GradeReport) -> str:
         lines += ["", "### Feedback", ""]
         for e in failing:
             feedback = (e.feedback or e.message).replace("```", "'''")
-            lines += [f"<details><summary><code>{e.id}</code>: {e.status}</summary>", "", "```text", feedback, "```", "", "</details>", ""]
+            lines += [
+                f"<details><summary><code>{e.id}</code>: {e.status}</summary>",
+                "",
+                "```text",
+                feedback,
+                "```",
+                "",
+                "</details>",
+                "",
+            ]
     not_started = [e.id for e in report.exercises if e.status in NOT_STARTED_STATUSES]
     if not_started:
         lines += ["", f"Not started yet: {', '.join(f'`{i}`' for i in not_started)}."]

@@ -119,10 +119,14 @@ class GradeReport:
         if not isinstance(data, dict) or data.get("schema") != SCHEMA:
             raise ValueError(f"not a cnn-tutor grade report (its 'schema' is not {SCHEMA!r})")
         if data.get("schema_version") != SCHEMA_VERSION:
-            raise ValueError(f"grade report schema_version {data.get('schema_version')!r}, this tutor reads {SCHEMA_VERSION}")
+            raise ValueError(
+                f"grade report schema_version {data.get('schema_version')!r}, this tutor reads {SCHEMA_VERSION}"
+            )
         try:
             exercises = tuple(
-                ExerciseGrade(**{**row, "properties": tuple(PropertyGrade(**p) for p in row.get("properties", ()))})
+                ExerciseGrade(
+                    **{**row, "properties": tuple(PropertyGrade(**p) for p in row.get("properties", ()))}
+                )
                 for row in data["exercises"]
             )
             return GradeReport(

@@ -181,7 +181,9 @@ def grade_code_exercise(workspace: Workspace, exercise: Exercise, options: Grade
     )
 
 
-def grade_numeric_question(workspace: Workspace, course: Course, exercise: Exercise, options: GradeOptions) -> ExerciseGrade:
+def grade_numeric_question(
+    workspace: Workspace, course: Course, exercise: Exercise, options: GradeOptions
+) -> ExerciseGrade:
     """Re-measure the answers to one numeric question from answers.toml (never the recorded verdicts)."""
     import dataclasses
 
@@ -190,7 +192,13 @@ def grade_numeric_question(workspace: Workspace, course: Course, exercise: Exerc
     relative = workspace.display(workspace.answers_path())
     digest = file_digest(workspace.answers_path())
     started = time.perf_counter()
-    base = {"id": exercise.id, "title": exercise.title, "kind": exercise.kind, "file": relative, "sha256": digest}
+    base = {
+        "id": exercise.id,
+        "title": exercise.title,
+        "kind": exercise.kind,
+        "file": relative,
+        "sha256": digest,
+    }
     max_points = float(exercise.points)
     try:
         from tutor.questions import grade_answers
@@ -199,12 +207,26 @@ def grade_numeric_question(workspace: Workspace, course: Course, exercise: Exerc
         (graded,) = grade_answers(workspace, dataclasses.replace(course, exercises=(exercise,)))
     except TutorError as error:  # answers.toml is the student's file: unreadable TOML is their fault
         message = ANSWERS_UNREADABLE.format(file=relative, exercise=exercise.id, error=error.message)
-        return ExerciseGrade(**base, status="failed", points=0.0, max_points=max_points, message=message,
-                             feedback=message, seconds=round(time.perf_counter() - started, 3))
+        return ExerciseGrade(
+            **base,
+            status="failed",
+            points=0.0,
+            max_points=max_points,
+            message=message,
+            feedback=message,
+            seconds=round(time.perf_counter() - started, 3),
+        )
     except Exception as error:  # noqa: BLE001 - one broken question must not lose the other grades
         message = GRADER_CRASHED.format(exercise=exercise.id, error=f"{type(error).__name__}: {error}")
-        return ExerciseGrade(**base, status=GRADER_ERROR, points=0.0, max_points=max_points, message=message,
-                             feedback=message, seconds=round(time.perf_counter() - started, 3))
+        return ExerciseGrade(
+            **base,
+            status=GRADER_ERROR,
+            points=0.0,
+            max_points=max_points,
+            message=message,
+            feedback=message,
+            seconds=round(time.perf_counter() - started, 3),
+        )
     share = round(max_points / len(graded.parts), 2) if graded.parts else 0.0
     properties = tuple(
         PropertyGrade(
@@ -218,7 +240,8 @@ def grade_numeric_question(workspace: Workspace, course: Course, exercise: Exerc
         for part in graded.parts
     )
     lines = [graded.message] + [
-        f"  {'✓' if p.correct else '✗'} part {p.name}: " + ("not answered" if p.given is None else f"your answer {p.given}")
+        f"  {'✓' if p.correct else '✗'} part {p.name}: "
+        + ("not answered" if p.given is None else f"your answer {p.given}")
         for p in graded.parts
     ]
     feedback, cut = truncate("\n".join(lines), exercise.id, options.feedback_chars)

@@ -35,8 +35,15 @@ def read_provenance(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise UsageError(f"Cannot read the report {path}: {error}.", "Give the file written by `tutor grade --format json`.") from None
-    if isinstance(data, dict) and isinstance(data.get("extra_data"), dict) and "cnn_tutor" in data["extra_data"]:
+        raise UsageError(
+            f"Cannot read the report {path}: {error}.",
+            "Give the file written by `tutor grade --format json`.",
+        ) from None
+    if (
+        isinstance(data, dict)
+        and isinstance(data.get("extra_data"), dict)
+        and "cnn_tutor" in data["extra_data"]
+    ):
         return dict(data["extra_data"]["cnn_tutor"]) | {"points": data.get("score")}
     try:
         report = GradeReport.from_dict(data)
@@ -57,7 +64,9 @@ def read_provenance(path: Path) -> dict[str, Any]:
     }
 
 
-def verify(recorded: dict[str, Any], workspace: Workspace, regraded: GradeReport | None = None) -> Verification:
+def verify(
+    recorded: dict[str, Any], workspace: Workspace, regraded: GradeReport | None = None
+) -> Verification:
     problems: list[str] = []
     notes: list[str] = []
     files = recorded.get("files") or {}
@@ -69,22 +78,34 @@ def verify(recorded: dict[str, Any], workspace: Workspace, regraded: GradeReport
             elif digest is None:
                 problems.append(f"{relative} was missing when the report was made but exists here.")
             else:
-                problems.append(f"{relative} differs from the graded file (SHA-256 {actual[:12]}… here, {digest[:12]}… in the report).")
+                problems.append(
+                    f"{relative} differs from the graded file (SHA-256 {actual[:12]}… here, {digest[:12]}… in the report)."
+                )
     if recorded.get("student") != workspace.student:
-        problems.append(f"The report is for student {recorded.get('student')!r}, this workspace is {workspace.student!r}.")
+        problems.append(
+            f"The report is for student {recorded.get('student')!r}, this workspace is {workspace.student!r}."
+        )
     from tutor import __version__
 
     if recorded.get("tool_version") != __version__:
-        notes.append(f"The report was made by cnn-tutor {recorded.get('tool_version')}, this is {__version__}.")
+        notes.append(
+            f"The report was made by cnn-tutor {recorded.get('tool_version')}, this is {__version__}."
+        )
     if regraded is not None:
         if recorded.get("course_version") != regraded.course_version:
-            notes.append(f"The report graded course {recorded.get('course_version')}, this tutor has {regraded.course_version}.")
+            notes.append(
+                f"The report graded course {recorded.get('course_version')}, this tutor has {regraded.course_version}."
+            )
         if recorded.get("seed") != regraded.seed:
             notes.append(f"The report used seed {recorded.get('seed')}, the re-grade used {regraded.seed}.")
         if recorded.get("points") != regraded.points:
-            problems.append(f"The report claims {recorded.get('points')} points; re-grading the files gives {regraded.points}.")
+            problems.append(
+                f"The report claims {recorded.get('points')} points; re-grading the files gives {regraded.points}."
+            )
         for exercise in regraded.exercises:
             claimed = (recorded.get("exercise_points") or {}).get(exercise.id)
             if claimed is not None and claimed != exercise.points:
-                problems.append(f"{exercise.id}: the report claims {claimed} points, re-grading gives {exercise.points}.")
+                problems.append(
+                    f"{exercise.id}: the report claims {claimed} points, re-grading gives {exercise.points}."
+                )
     return Verification(not problems, len(files), tuple(problems), tuple(notes))
