@@ -76,6 +76,8 @@ class Exercise:
     """Names the student's file must define (code exercises)."""
     allowed_imports: tuple[str, ...] = ()
     """Entries of the default forbidden list this exercise allows, e.g. ('torch',) for the LeNet exercise."""
+    call_seconds: float = 0.0
+    """Wall time one call needs at least, e.g. 45 for training LeNet (0: the worker's default limit)."""
     session: int = 0
     """Filled in from the topic when loaded."""
     order: int = 0

@@ -11,7 +11,7 @@ import importlib
 import inspect
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -465,6 +465,8 @@ class _Run:
 def run_check(exercise: Exercise, path: Path, options: CheckOptions | None = None) -> CheckResult:
     """Check one student file for one exercise and return the verdict (never raises for student faults)."""
     options = options or CheckOptions()
+    if exercise.call_seconds > options.limits.call_seconds:  # an exercise that trains a model needs longer calls
+        options = replace(options, limits=replace(options.limits, call_seconds=exercise.call_seconds))
     started = time.perf_counter()
     run = _Run(exercise, Path(path).resolve(), options)
 
