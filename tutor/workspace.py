@@ -163,6 +163,11 @@ def init_workspace(target: Path, course: Course, student: str | None = None) -> 
     gitignore = target / ".gitignore"
     if not gitignore.exists():
         atomic_write(gitignore, GITIGNORE)
+    from tutor.grading.templates import WORKFLOW_PATH, classroom_workflow
+
+    workflow = target / WORKFLOW_PATH  # GitHub Classroom autograding (README: Autograding)
+    if not workflow.exists():
+        atomic_write(workflow, classroom_workflow())
     return _read_workspace(config), written
 
 

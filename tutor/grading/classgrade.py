@@ -9,6 +9,7 @@ files on disk, so a submission that rewrites itself while being graded is flagge
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -156,11 +157,10 @@ def _stop(process: subprocess.Popen) -> None:
     except ProcessLookupError:
         pass
     for pid in [process.pid, *family, *_descendants(process.pid)]:
-        for kill in (lambda p: os.killpg(p, signal.SIGKILL), lambda p: os.kill(p, signal.SIGKILL)):
-            try:
-                kill(pid)
-            except (ProcessLookupError, PermissionError):
-                pass
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)  # a worker leads its own process group
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGKILL)
     process.wait()
 
 
