@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.console import Group, RenderableType
+from rich import box
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.rule import Rule
@@ -18,7 +19,9 @@ from tutor.workspace import ExerciseState
 
 if TYPE_CHECKING:
     from tutor.checking.result import CheckResult, Counterexample, PropertyResult
+    from tutor.doctor import Finding
     from tutor.questions import AnswerResult
+    from tutor.watch import WatchView
 
 STATE_STYLE = {
     ExerciseState.NOT_STARTED: "dim",
@@ -34,29 +37,79 @@ STATE_MARK = {
 }
 
 
-def course_table(course: Course, rows: list[ExerciseRow], next_id: str | None) -> Table:
-    table = Table(title=f"{course.name} {course.version}", title_justify="left", expand=False)
-    table.add_column("Session", justify="right")
-    table.add_column("Topic")
-    table.add_column("Exercise", no_wrap=True)
-    table.add_column("Title")
-    table.add_column("Status", no_wrap=True)
-    table.add_column("Points", justify="right")
-    previous_topic = None
-    for row in rows:
-        exercise = row.exercise
-        topic = course.topic(exercise.topic)
-        marker = " ←" if exercise.id == next_id else ""
-        table.add_row(
-            str(exercise.session),
-            topic.title if topic.id != previous_topic else "",
-            Text(exercise.id + marker, style="bold" if marker else ""),
-            exercise.title,
-            Text(f"{STATE_MARK[row.state]} {row.state}", style=STATE_STYLE[row.state]),
-            str(exercise.points),
+STATE_LABEL = {
+    ExerciseState.NOT_STARTED: "to do",
+    ExerciseState.FAILING: "failing",
+    ExerciseState.DONE: "done",
+    ExerciseState.CHANGED: "changed",
+}
+"""Short status words for tables (ExerciseState's own text is the long form, e.g. in --json)."""
+WIDE_COLUMNS = 110
+"""From this width on a terminal, tables add a Topic column."""
+
+
+def state_text(state: ExerciseState) -> Text:
+    return Text(f"{STATE_MARK[state]} {STATE_LABEL[state]}", style=STATE_STYLE[state])
+
+
+def done_count(rows: list[ExerciseRow]) -> int:
+    return sum(row.state is ExerciseState.DONE for row in rows)
+
+
+class CourseTable:
+    """Every exercise, numbered, one table per session. Adds a Topic column only on a wide terminal."""
+
+    def __init__(self, course: Course, rows: list[ExerciseRow], next_id: str | None) -> None:
+        self.course, self.rows, self.next_id = course, rows, next_id
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        wide = console.is_terminal and options.max_width >= WIDE_COLUMNS
+        done = done_count(self.rows)
+        earned = sum(row.exercise.points for row in self.rows if row.state is ExerciseState.DONE)
+        total = sum(row.exercise.points for row in self.rows)
+        yield Text.assemble(
+            (f"{self.course.name} {self.course.version}", "bold"),
+            (f"  ·  {done}/{len(self.rows)} done  ·  {earned}/{total} points", "dim"),
         )
-        previous_topic = topic.id
-    return table
+        id_width = max((len(row.exercise.id) for row in self.rows), default=8) + 2  # room for " ←"
+        for session in self.course.sessions:
+            rows = [row for row in self.rows if row.exercise.session == session.number]
+            if not rows:
+                continue
+            table = Table(
+                title=f"Session {session.number} · {session.title}",
+                title_justify="left",
+                title_style="bold cyan",
+                box=box.SIMPLE_HEAD,
+                show_edge=False,
+                expand=True,
+                pad_edge=False,
+                padding=(0, 1),
+            )
+            table.add_column("#", justify="right", style="dim", width=3)
+            table.add_column("Exercise", no_wrap=True, width=id_width)
+            table.add_column("Title", ratio=1)
+            if wide:
+                table.add_column("Topic", ratio=1, style="dim")
+            table.add_column("Status", no_wrap=True, width=9)
+            table.add_column("Pts", justify="right", width=3)
+            for row in rows:
+                exercise = row.exercise
+                is_next = exercise.id == self.next_id
+                cells: list[RenderableType] = [
+                    str(exercise.order + 1),
+                    Text(exercise.id + (" ←" if is_next else ""), style="bold" if is_next else ""),
+                    exercise.title,
+                ]
+                if wide:
+                    cells.append(self.course.topic(exercise.topic).title)
+                cells += [state_text(row.state), str(exercise.points)]
+                table.add_row(*cells)
+            yield table
+
+
+def course_table(course: Course, rows: list[ExerciseRow], next_id: str | None) -> RenderableType:
+    return CourseTable(course, rows, next_id)
 
 
 def statement(course: Course, exercise: Exercise, file_hint: str | None = None, text: str | None = None) -> RenderableType:
@@ -213,3 +266,179 @@ def answer_result(result: AnswerResult) -> RenderableType:
     body.append(f"\n(recorded in {result.answers_file})", style="dim")
     mark, style = ("✓", "green") if result.correct else ("✗", "red")
     return Panel(body, title=f"{mark} {result.question} · {result.part}", border_style=style, expand=False)
+
+
+# -- the dashboard (bare `tutor`), the finished course and the watch screen -----------------------------
+
+
+def session_progress(course: Course, rows: list[ExerciseRow], bar_width: int = 24) -> Table:
+    """One progress bar per session: done / total (plain characters, so it reads without colour too)."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True)
+    grid.add_column(no_wrap=True)
+    grid.add_column(no_wrap=True, justify="right")
+    for session in course.sessions:
+        mine = [row for row in rows if row.exercise.session == session.number]
+        if not mine:
+            continue
+        done = done_count(mine)
+        filled = round(bar_width * done / len(mine))
+        bar = Text.assemble(("█" * filled, "green"), ("░" * (bar_width - filled), "dim"))
+        grid.add_row(Text(f"Session {session.number}", style="bold"), bar, Text(f"{done}/{len(mine)} done"))
+    return grid
+
+
+def points_estimate(rows: list[ExerciseRow]) -> tuple[int, int]:
+    """Points of the exercises whose last recorded check passed, and the course total (not a grade)."""
+    earned = sum(row.exercise.points for row in rows if row.state is ExerciseState.DONE)
+    return earned, sum(row.exercise.points for row in rows)
+
+
+def suggested_command(exercise: Exercise, state: ExerciseState) -> tuple[str, str]:
+    """The most useful next command for this exercise in this state, and why."""
+    if not exercise.is_code:
+        if state is ExerciseState.NOT_STARTED:
+            return "tutor next", "read the question"
+        return f"tutor answer {exercise.id} VALUE", "answer it (tutor show to read it again)"
+    if state is ExerciseState.NOT_STARTED:
+        return "tutor next", "read the exercise, then edit its file"
+    if state is ExerciseState.CHANGED:
+        return f"tutor check {exercise.id}", "your file changed since it passed: check it again"
+    return "tutor watch", "re-checks every time you save, with hints on a key press"
+
+
+def dashboard(course: Course, rows: list[ExerciseRow], upcoming: Exercise | None) -> RenderableType:
+    """What bare `tutor` shows: progress by session, the next exercise and the command to run."""
+    if upcoming is None:
+        return course_done(course, rows)
+    parts: list[RenderableType] = [
+        Text.assemble((f"{course.name} {course.version}", "bold"), (f"  ·  {done_count(rows)}/{len(rows)} exercises done", "dim")),
+        session_progress(course, rows),
+        Text(""),
+    ]
+    state = next(row.state for row in rows if row.exercise.id == upcoming.id)
+    command, why = suggested_command(upcoming, state)
+    nxt = Table.grid(padding=(0, 2))
+    nxt.add_row(Text("Next", style="bold"), Text.assemble((upcoming.id, "bold"), f"  {upcoming.title}"))
+    nxt.add_row(Text(""), Text(f"Session {upcoming.session} · {upcoming.points} points · ", style="dim").append_text(state_text(state)))
+    nxt.add_row(Text("Run", style="bold"), Text.assemble((command, "bold cyan"), (f"  — {why}", "dim")))
+    parts.append(Panel(nxt, border_style="cyan", expand=False))
+    parts.append(Text("All exercises: tutor list  ·  help: tutor --help", style="dim"))
+    return Group(*parts)
+
+
+def course_done(course: Course, rows: list[ExerciseRow], grade: RenderableType | None = None) -> RenderableType:
+    """The whole course passes: say so with style, and show the grade (or an estimate from recorded checks)."""
+    earned, total = points_estimate(rows)
+    body = Table.grid(padding=(0, 1))
+    body.add_row(Text("★ ★ ★  You finished the course  ★ ★ ★", style="bold yellow", justify="center"))
+    body.add_row(Text(f"All {len(rows)} exercises of {course.name} {course.version} pass.", justify="center"))
+    body.add_row(session_progress(course, rows))
+    if grade is None:
+        grade = Text.assemble(
+            ("Grade (estimate): ", "bold"),
+            (f"{earned}/{total} points", "bold green"),
+            ("\nfrom your recorded checks. Run ", "dim"),
+            ("tutor grade", "cyan"),
+            (" for the grade that counts: it re-checks every exercise.", "dim"),
+        )
+    body.add_row(grade)
+    return Panel(body, title="cnn-tutor", border_style="green", expand=False, padding=(1, 4))
+
+
+def watch_footer(view: WatchView) -> Text:
+    from tutor.watch import KEYS
+
+    footer = Text()
+    for key, action in KEYS.items():
+        footer.append(f" {key} ", style="bold reverse")
+        footer.append(f" {action}  ")
+    if view.file:
+        footer.append(f"· watching {view.file}", style="dim")
+    return footer
+
+
+def watch_list(view: WatchView) -> RenderableType:
+    current = view.exercise.id if view.exercise else None
+    prompt = Text.assemble(("Jump to exercise number: ", "bold"), (view.typed or "_", "bold cyan"), ("   Enter to go, Esc to close", "dim"))
+    return Group(course_table(view.course, view.rows, current), prompt)
+
+
+def watch_screen(view: WatchView) -> RenderableType:
+    """The whole watch screen: where you are, the verdict, hints or the list, and the keys."""
+    parts: list[RenderableType] = []
+    done = done_count(view.rows)
+    header = Text.assemble(("tutor watch", "bold"), (f"  ·  {done}/{len(view.rows)} done", "dim"))
+    if view.exercise is not None:
+        header.append(f"  ·  {view.exercise.id}", style="bold cyan")
+        header.append(f"  {view.exercise.title}", style="dim")
+    parts.append(header)
+    if view.listing:
+        parts.append(watch_list(view))
+    elif view.exercise is None:
+        parts.append(course_done(view.course, view.rows))
+    elif view.error is not None:
+        body = Text(view.error.message, style="bold")
+        if view.error.hint:
+            body.append("\n" + view.error.hint, style="yellow")
+        parts.append(Panel(body, title=f"✗ {view.exercise.id}", border_style="red"))
+    elif not view.exercise.is_code:
+        parts.append(watch_question(view))
+    elif view.result is not None:
+        parts.append(check_result(view.result))
+        if view.result.passed:
+            parts.append(Text.assemble(("Well done! ", "bold green"), ("Press ", ""), (" n ", "bold reverse"), (" for the next exercise.", "")))
+        else:
+            parts.append(Text("Save your file to check again; press h for a hint.", style="dim"))
+    if view.hints and not view.listing and view.exercise is not None:
+        parts.append(hints(view.exercise, view.hints))
+    if view.note:
+        parts.append(Text(view.note, style="yellow"))
+    parts.append(watch_footer(view))
+    return Group(*parts)
+
+
+def watch_question(view: WatchView) -> RenderableType:
+    assert view.exercise is not None
+    exercise = view.exercise
+    if view.state is ExerciseState.DONE:
+        return Text.assemble((f"✓ {exercise.id} answered right. ", "bold green"), "Press ", (" n ", "bold reverse"), " for the next exercise.")
+    return Panel(
+        Text.assemble(
+            f"{exercise.id} is a numeric question. Read it with ",
+            (f"tutor show {exercise.id}", "cyan"),
+            " and answer in another terminal with ",
+            (f"tutor answer {exercise.id} VALUE", "cyan"),
+            ": this screen follows your answers.",
+        ),
+        title=f"{exercise.id}: {STATE_LABEL[view.state]}",
+        border_style="yellow" if view.state is ExerciseState.FAILING else "cyan",
+    )
+
+
+def doctor_report(findings: list[Finding], note: str = "") -> RenderableType:
+    """One line per check; each problem with the command that fixes it."""
+    from tutor.doctor import Level
+
+    marks = {Level.OK: ("✓", "green"), Level.WARNING: ("!", "yellow"), Level.PROBLEM: ("✗", "bold red")}
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True, style="bold")
+    table.add_column()
+    for finding in findings:
+        mark, style = marks[finding.level]
+        detail = Text(finding.detail)
+        if finding.fix and finding.level is not Level.OK:
+            detail.append("\n  fix: ", style="dim")
+            detail.append(finding.fix, style="cyan")
+        table.add_row(Text(mark, style=style), finding.name, detail)
+    problems = sum(f.level is Level.PROBLEM for f in findings)
+    warnings = sum(f.level is Level.WARNING for f in findings)
+    if problems:
+        summary = Text(f"{problems} problem{'s' if problems != 1 else ''} to fix: run the commands above, then `tutor doctor` again.", style="bold red")
+    else:
+        summary = Text("Everything is ready." + (f" ({warnings} warning{'s' if warnings != 1 else ''})" if warnings else ""), style="bold green")
+    parts: list[RenderableType] = [Text("tutor doctor", style="bold"), table, summary]
+    if note:
+        parts.append(Text(note, style="dim"))
+    return Group(*parts)

@@ -23,6 +23,8 @@ COMMANDS = {
     "reset": "reset_cmd",
     "check": "check_cmd",
     "answer": "answer_cmd",
+    "watch": "watch_cmd",
+    "doctor": "doctor_cmd",
     "grade": "grade_cmd",
     "grade-class": "grade_class_cmd",
     "gradescope-bundle": "gradescope_bundle_cmd",
@@ -72,7 +74,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """
     ctx.obj = Application(debug=debug)
     if ctx.invoked_subcommand is None:
-        ctx.invoke(TutorGroup.get_command(cli, ctx, "list"))  # type: ignore[arg-type]
+        from tutor.cli.home import show_home
+
+        show_home(ctx.obj)
 
 
 def main() -> None:
