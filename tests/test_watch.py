@@ -1,0 +1,188 @@
+"""`tutor watch`, driven for real in a pseudo-terminal: stub, wrong file, hint, right file, pass, n, next exercise, q."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import pty
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import termios
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import SOLUTIONS
+from tutor.catalog import course
+from tutor.cli import cli
+from tutor.core import check_exercise
+from tutor.watch import PollingWatcher, Step, WatchSession
+from tutor.workspace import find_workspace
+
+ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]")
+WAIT_SECONDS = 90.0  # generous: two CPUs shared with other test runs, first check imports torch
+
+FLIPPED_CORR2D = """\
+import numpy as np
+
+
+def corr2d(x, k):
+    kh, kw = k.shape
+    k = k[::-1, ::-1]
+    out = np.zeros((x.shape[0] - kh + 1, x.shape[1] - kw + 1))
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            out[i, j] = (x[i:i + kh, j:j + kw] * k).sum()
+    return out
+"""
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    result = CliRunner().invoke(cli, ["init", str(tmp_path / "ws"), "--student", "s42"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return tmp_path / "ws"
+
+
+class Terminal:
+    """A program running in a pseudo-terminal: type keys, read the screen as text."""
+
+    def __init__(self, args: list[str], cwd: Path, columns: int = 120, lines: int = 60) -> None:
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
+        env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "CI")}
+        env |= {"TERM": "xterm-256color", "COLUMNS": str(columns), "LINES": str(lines)}
+        self.process = subprocess.Popen(args, cwd=cwd, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
+        os.close(slave)
+        self.master = master
+        self.raw = b""
+        self.lock = threading.Lock()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                chunk = os.read(self.master, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            with self.lock:
+                self.raw += chunk
+
+    def text(self) -> str:
+        with self.lock:
+            return ANSI.sub("", self.raw.decode("utf-8", errors="replace"))
+
+    def mark(self) -> int:
+        """A position in the output: later waits only look at what came after it."""
+        return len(self.text())
+
+    def wait_for(self, *needles: str, since: int = 0, timeout: float = WAIT_SECONDS) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            seen = self.text()[since:]
+            if all(n in seen for n in needles):
+                return seen
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.1)
+        raise AssertionError(f"did not see {needles!r} within {timeout:g} s; the screen shows:\n{self.text()[since:][-3000:]}")
+
+    def press(self, key: str) -> None:
+        os.write(self.master, key.encode())
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        os.close(self.master)
+
+
+def save(path: Path, text: str) -> None:
+    """Write like an editor would, and make sure the modification time moves even on coarse clocks."""
+    before = path.stat().st_mtime_ns if path.exists() else 0
+    path.write_text(text, encoding="utf-8")
+    if path.stat().st_mtime_ns == before:
+        os.utime(path, ns=(before + 1_000_000, before + 1_000_000))
+
+
+def test_watch_end_to_end_in_a_pseudo_terminal(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    the_course = course()
+    first = the_course.exercise("corr2d")
+    assert first.order == 0, "the scenario starts at the course's first exercise"
+    following = the_course.exercises[1]
+    term = Terminal([sys.executable, "-m", "tutor", "watch"], cwd=workspace)
+    try:
+        # The stub: the first check says what to do.
+        term.wait_for("corr2d", "NotImplementedError", "q  quit")
+        # A wrong attempt: the failure, its misconception and the side-by-side diff.
+        mark = term.mark()
+        save(workspace / "exercises" / "corr2d.py", FLIPPED_CORR2D)
+        screen = term.wait_for("✗ corr2d: failed", "flipped the kernel", "expected vs yours", since=mark)
+        assert "Save your file to check again" in screen
+        # A hint, one level per press.
+        mark = term.mark()
+        term.press("h")
+        term.wait_for("Hints for corr2d", since=mark)
+        # The fix: it passes, and the tutor offers to move on without doing it.
+        mark = term.mark()
+        shutil.copyfile(SOLUTIONS / "corr2d.py", workspace / "exercises" / "corr2d.py")
+        screen = term.wait_for("✓ corr2d passed", "for the next exercise", since=mark)
+        time.sleep(1.0)
+        assert following.id not in term.text()[mark:].split("for the next exercise")[-1], "no auto-advance"
+        # n: the next exercise is shown.
+        mark = term.mark()
+        term.press("n")
+        term.wait_for(f"·  {following.id}", since=mark)
+        # q quits cleanly, and the pass was recorded.
+        term.press("q")
+        assert term.process.wait(timeout=30) == 0
+        assert "Bye!" in term.text()
+    finally:
+        term.close()
+    monkeypatch.chdir(workspace)
+    listed = json.loads(CliRunner().invoke(cli, ["list", "--json"], catch_exceptions=False).output)
+    assert {row["id"]: row["status"] for row in listed}["corr2d"] == "done"
+
+
+def test_watch_list_jumps_to_a_numbered_exercise(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(workspace)
+    ws = find_workspace()
+    the_course = course()
+    session = WatchSession(ws, the_course, lambda e: check_exercise(ws, e))
+    assert session.exercise is not None and session.exercise.id == the_course.exercises[0].id
+    assert session.press("l") is Step.REDRAW and session.listing
+    session.press("9")
+    session.press("9")
+    session.press("\r")
+    assert session.listing and "There is no exercise 99" in session.note
+    target = next(e for e in the_course.exercises if e.is_code and e.order >= 2)
+    for key in str(target.order + 1):
+        session.press(key)
+    assert session.press("\r") is Step.CHECK
+    assert not session.listing and session.exercise == target
+    assert session.watched_files() == [ws.exercise_file(target)]
+    assert session.press("q") is Step.QUIT
+
+
+def test_polling_sees_a_save_by_rename_with_the_same_size(tmp_path: Path) -> None:
+    path = tmp_path / "f.py"
+    path.write_text("a = 1\n")
+    watcher = PollingWatcher([path], sleep=lambda _: None)
+    assert not watcher.changed()
+    replacement = tmp_path / ".f.py.swp"
+    replacement.write_text("a = 2\n")
+    stat = path.stat()
+    os.utime(replacement, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same mtime: only the inode differs
+    os.replace(replacement, path)
+    assert watcher.changed()
+    assert not watcher.changed()
