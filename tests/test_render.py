@@ -231,3 +231,72 @@ def test_save_png_writes_a_readable_png(tmp_path: Path, flipped) -> None:  # noq
     colours = {tuple(rows[y][x : x + 3]) for y in range(height) for x in range(0, width * 3, 3)}
     assert (255, 160, 0) in colours and (225, 225, 225) in colours
     assert (width, height) == (8 + 3 * (4 * 16 + 8), 3 * 16 + 16), "three 3×4 panels of 16-pixel squares with 8-pixel gaps"
+
+
+# -- the command line: --save-png, the dashboard, the finished course, the list at 80 columns -------------
+
+
+def test_check_save_png_from_the_command_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from tutor.cli import cli
+
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init", str(tmp_path / "ws")]).exit_code == 0
+    monkeypatch.chdir(tmp_path / "ws")
+    Path("exercises/corr2d.py").write_text(FLIPPED_CORR2D, encoding="utf-8")
+    result = runner.invoke(cli, ["check", "corr2d", "--save-png", "diff.png"])
+    assert result.exit_code == 1
+    assert "Saved diff.png: x | k | expected | yours | where they differ" in " ".join(result.output.split())
+    assert png.Reader(filename="diff.png").read()[3]["planes"] == 3
+
+
+def rows_in(states: dict[str, object]) -> list:
+    from tutor.catalog import course
+    from tutor.core import ExerciseRow
+    from tutor.workspace import ExerciseState
+
+    return [ExerciseRow(e, states.get(e.id, ExerciseState.NOT_STARTED)) for e in course().exercises]  # type: ignore[arg-type]
+
+
+def test_dashboard_progress_next_exercise_and_command() -> None:
+    from tutor.catalog import course
+    from tutor.workspace import ExerciseState
+
+    the_course = course()
+    first, second = the_course.exercises[0], the_course.exercises[1]
+    rows = rows_in({first.id: ExerciseState.DONE, second.id: ExerciseState.FAILING})
+    text = plain(render.dashboard(the_course, rows, second), width=80)
+    assert f"1/{len(rows)} exercises done" in text
+    assert re.search(r"Session 1\s+█+░+\s+1/\d+ done", text)
+    assert second.id in text and second.title.split()[0] in text
+    command, _ = render.suggested_command(second, ExerciseState.FAILING)
+    assert command in text
+
+
+def test_finished_course_says_so_and_shows_a_grade_estimate() -> None:
+    from tutor.catalog import course
+    from tutor.workspace import ExerciseState
+
+    the_course = course()
+    rows = rows_in({e.id: ExerciseState.DONE for e in the_course.exercises})
+    text = " ".join(plain(render.dashboard(the_course, rows, None), width=100).split())
+    total = sum(e.points for e in the_course.exercises)
+    assert "You finished the course" in text
+    assert f"Grade (estimate): {total}/{total} points" in text and "tutor grade" in text
+
+
+def test_list_reads_well_at_80_columns() -> None:
+    from tutor.catalog import course
+    from tutor.core import next_exercise
+
+    the_course = course()
+    rows = rows_in({})
+    upcoming = next_exercise(rows)
+    lines = plain(render.course_table(the_course, rows, upcoming.id if upcoming else None), width=80).splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    for exercise in the_course.exercises:  # every id on one line, never cut
+        assert any(re.search(rf"\b{exercise.order + 1}\s+{exercise.id}\b", line) for line in lines), exercise.id
+    assert "Topic" not in "\n".join(lines), "the Topic column is for wide terminals only"
+    wide = ANSI.sub("", terminal(render.course_table(the_course, rows, None), width=140))
+    assert "Topic" in wide

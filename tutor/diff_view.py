@@ -21,7 +21,9 @@ from rich.text import Text
 from tutor.pictures import Picture, Scale
 
 if TYPE_CHECKING:
-    from tutor.checking.result import Counterexample
+    from pathlib import Path
+
+    from tutor.checking.result import CheckResult, Counterexample
 
 DIFF_MARK = "*"
 LEADING_AXIS_NAMES = {4: ("n", "c"), 3: ("c",)}
@@ -232,3 +234,17 @@ def png_panels(example: Counterexample) -> list[tuple[str, np.ndarray, Scale | N
                 ("where they differ", np.where(s.differs, 1.0, 0.0), MASK),
             ]
     return panels
+
+
+def save_counterexample_png(result: CheckResult, path: Path) -> str:
+    """Save the failing input, expected, yours and where they differ as one PNG; returns a sentence saying what was saved."""
+    from tutor.pictures import save_png
+
+    failure = result.first_failure()
+    example = failure.counterexample if failure else None
+    panels = png_panels(example) if example else []
+    if not panels:
+        why = "it passed" if result.passed else "this failure has no arrays to draw"
+        return f"No picture saved to {path}: {why}."
+    save_png(path, [(array, scale) for _, array, scale in panels])
+    return f"Saved {path}: {' | '.join(title for title, _, _ in panels)} (left to right)."

@@ -17,8 +17,11 @@ from tutor.core import check_exercise, limits_for
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict as one JSON object.")
 @click.option("--seed", type=int, default=None, help="Fix Hypothesis's random seed.")
 @click.option("--timeout", type=float, default=None, help="Seconds allowed per call of your function.")
+@click.option("--save-png", "save_png", type=click.Path(dir_okay=False, path_type=Path), help="Save the failing input, expected and yours as a PNG.")
 @pass_app
-def command(app: Application, exercise_id: str, file: Path | None, as_json: bool, seed: int | None, timeout: float | None) -> None:
+def command(
+    app: Application, exercise_id: str, file: Path | None, as_json: bool, seed: int | None, timeout: float | None, save_png: Path | None
+) -> None:
     """Check an exercise against PyTorch (exit 0 when it passes, 1 when it does not)."""
     exercise = app.exercise(exercise_id)
     workspace = app.workspace(required=file is None)
@@ -34,4 +37,8 @@ def command(app: Application, exercise_id: str, file: Path | None, as_json: bool
         app.print(render.check_result(result))
         if not result.passed:
             app.print(f"Stuck? [cyan]tutor hint {exercise.id}[/cyan]")
+    if save_png is not None:
+        from tutor.diff_view import save_counterexample_png
+
+        app.info(save_counterexample_png(result, save_png))
     sys.exit(0 if result.passed else 1)
