@@ -186,3 +186,14 @@ def test_polling_sees_a_save_by_rename_with_the_same_size(tmp_path: Path) -> Non
     os.replace(replacement, path)
     assert watcher.changed()
     assert not watcher.changed()
+
+
+def test_exercise_ids_complete_in_the_shell(workspace: Path) -> None:
+    """click's completion protocol, as bash calls it (see README: shell completion)."""
+    env = os.environ | {"_TUTOR_COMPLETE": "bash_complete", "COMP_WORDS": "tutor watch conv", "COMP_CWORD": "2"}
+    done = subprocess.run([sys.executable, "-m", "tutor"], cwd=workspace, env=env, capture_output=True, text=True, timeout=60)
+    offered = [line.split(",", 1)[1] for line in done.stdout.splitlines()]
+    assert offered and offered == [e.id for e in course().exercises if e.id.startswith("conv")]
+    env |= {"COMP_WORDS": "tutor do", "COMP_CWORD": "1"}
+    done = subprocess.run([sys.executable, "-m", "tutor"], cwd=workspace, env=env, capture_output=True, text=True, timeout=60)
+    assert "plain,doctor" in done.stdout.splitlines()
