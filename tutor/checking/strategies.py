@@ -306,3 +306,15 @@ def pool2d_case(x: np.ndarray, kernel_size: object, stride: object = None, paddi
     if padding != 0:
         keywords["padding"] = padding
     return Case.of(("x", x), ("kernel_size", kernel_size), label=label, **keywords)
+
+
+@st.composite
+def lenet_stage_cases(draw: st.DrawFn) -> Case:
+    """A small batch of 1×32×32 images and the seed that initialises the student's LeNet."""
+    batch = draw(st.integers(1, 3))
+    return Case.of(("x", draw(float_arrays((batch, 1, 32, 32), bound=1.0))), ("seed", draw(st.integers(0, 2**16))))
+
+
+def seed_cases() -> st.SearchStrategy[Case]:
+    """Only a seed, e.g. to build a fresh model in the worker."""
+    return st.integers(0, 2**16).map(lambda seed: Case.of(("seed", seed)))

@@ -1,0 +1,65 @@
+"""The reference LeNet reaches the required held-out accuracy within the stated budget, every run.
+
+Trained in this process on one thread, as the grader's worker does (OMP_NUM_THREADS=1), with
+the seed the check uses, so the run is the same one a student's correct solution gets graded on.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+
+import pytest
+import torch
+
+from tests.conftest import SOLUTIONS
+from tutor.catalog import course
+from tutor.checks import lenet as lenet_check
+
+
+@pytest.fixture
+def one_thread():  # noqa: ANN201
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+def _solution():  # noqa: ANN202
+    spec = importlib.util.spec_from_file_location("lenet_solution", SOLUTIONS / "lenet.py")
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+@pytest.mark.slow
+def test_reference_lenet_trains_to_the_required_accuracy_within_budget(one_thread: None) -> None:
+    solution = _solution()
+    started = time.perf_counter()
+    weights = solution.train_lenet(seed=0)
+    seconds = time.perf_counter() - started
+    accuracy = lenet_check.held_out_accuracy(list(weights.values()))
+    budget = course().exercise("lenet").call_seconds
+    assert solution.TRAINING_BUDGET_SECONDS == budget, "the stub's stated budget and the catalog's call_seconds must agree"
+    # Half the budget: a correct solution must not be graded on the edge of a timeout.
+    assert seconds < budget / 2, f"training took {seconds:.1f} s; the budget is {budget} s"
+    assert accuracy >= lenet_check.REQUIRED_ACCURACY, f"held-out accuracy {accuracy:.1%}"
+
+
+def test_held_out_digits_never_reach_the_student() -> None:
+    from tutor.data import digits, training_split
+
+    train, test = digits()
+    assert training_split() is train
+    assert len(test.labels) == 300 and sorted(set(test.labels.tolist())) == list(range(10))
+    # No held-out image also appears in the training split.
+    train_rows = {image.tobytes() for image in train.images}
+    assert not any(image.tobytes() in train_rows for image in test.images)
+
+
+def test_untrained_weights_fail_the_accuracy_bar() -> None:
+    torch.manual_seed(0)
+    from tutor import models
+
+    weights = [p.detach().numpy() for p in models.lenet5().parameters()]
+    assert lenet_check.held_out_accuracy(weights) < lenet_check.REQUIRED_ACCURACY
