@@ -86,7 +86,9 @@ def _where(error: dict | None) -> str:
         return ""
     last = frames[-1]
     code = f": {last['code']}" if last.get("code") else ""
-    return f" (line {last['line']}{code})"
+    # A helper module of the student's, next to the checked file: name it.
+    elsewhere = "" if last.get("own", True) else f"{os.path.basename(str(last.get('file', '')))}, "
+    return f" ({elsewhere}line {last['line']}{code})"
 
 
 def _error_text(error: dict) -> str:
@@ -113,6 +115,8 @@ class _Run:
             "seconds": limits.call_seconds,
             "memory_mb": limits.memory_mb,
             "cpu_seconds": limits.cpu_seconds,
+            "total_seconds": limits.total_seconds,
+            "file_mb": limits.file_mb,
         } | extra
 
     # -- loading ---------------------------------------------------------------------------------
@@ -188,6 +192,13 @@ class _Run:
             return Status.EXITED, template.format(**values | {"where": ""}), {}
         if failure.kind == "garbled":
             return Status.TAMPERED, messages.TAMPERED.format(**values), {}
+        if failure.kind == "budget":
+            worker = self.worker
+            calls = worker.calls if worker else 0
+            average = (worker.call_seconds / calls) if worker and calls else 0.0
+            return Status.TIMEOUT, messages.TOTAL_TIMEOUT.format(**values | {"calls": calls, "average": average}), {}
+        if failure.kind == "forbidden":
+            return Status.FORBIDDEN_IMPORT, messages.FORBIDDEN_ELSEWHERE.format(**values | {"module": failure.detail}), {"module": failure.detail}
         return Status.CRASHED, messages.CRASHED.format(**values), {}
 
     # -- one property --------------------------------------------------------------------------------
@@ -316,6 +327,9 @@ class _Run:
             raise _Abort(Status.EXITED, messages.EXITED, {"detail": f"SystemExit({error.get('exit_code')})"}, case)
         if kind == "MemoryError":
             raise _Abort(Status.MEMORY, messages.MEMORY, {}, case)
+        if kind == "OSError" and "[Errno 27]" in str(error.get("message", "")):  # EFBIG: RLIMIT_FSIZE
+            text = messages.FILE_TOO_LARGE.format(**self.values(function=prop.function, where=_where(error)))
+            raise _Failure(case, None, Mismatch(Status.ERROR, text), error)
         if reply.forbidden_attempts and kind in ("ImportError", "ModuleNotFoundError"):
             module = reply.forbidden_attempts[0]
             raise _Abort(Status.FORBIDDEN_IMPORT, messages.FORBIDDEN_IMPORT, {"module": module, "where": _where(error)}, None)
@@ -507,7 +521,7 @@ def run_check(exercise: Exercise, path: Path, options: CheckOptions | None = Non
                 continue
             result = prop_result = run.run_property(prop)
             results.append(result)
-            if prop_result.status in (Status.TIMEOUT, Status.CRASHED, Status.EXITED, Status.CPU, Status.TAMPERED, Status.MEMORY):
+            if prop_result.status in (Status.TIMEOUT, Status.CRASHED, Status.EXITED, Status.CPU, Status.TAMPERED, Status.MEMORY, Status.FORBIDDEN_IMPORT):
                 stopped = prop_result
         loaded_forbidden = run.worker.loaded_forbidden_libraries()
     finally:

@@ -8,7 +8,7 @@ NOT_IMPLEMENTED = (
 )
 MISSING_FILE = "There is no file {file}. Run `tutor reset {exercise}` to get the starting stub back."
 ENCODING_ERROR = (
-    "{file} is not valid UTF-8 text (byte {position}). Save it as UTF-8 in your editor, "
+    "{file} is not valid UTF-8 text (line {line}, byte {position}). Save it as UTF-8 in your editor, "
     "or run `tutor reset {exercise}` to start again from the stub."
 )
 EMPTY_FILE = "{file} is empty. Run `tutor reset {exercise}` to get the stub back, then fill in {function_list}."
@@ -50,13 +50,26 @@ MEMORY = (
     "Is it building a far larger array than the output?"
 )
 CPU = "{function} in {file} used more than {cpu_seconds} s of CPU time in total. Look for a loop that never ends."
+FILE_TOO_LARGE = (
+    "{function} in {file} tried to write a file larger than the {file_mb} MB limit{where}, on the input "
+    "shown below. The function only needs to return an array: remove the file writing."
+)
+TOTAL_TIMEOUT = (
+    "{function} in {file} is too slow: the check stopped when it reached its {total_seconds:g} s in total, "
+    "after {calls} calls taking {average:.2g} s each on average. Look for a sleep, an input() or a loop "
+    "far longer than the output."
+)
+FORBIDDEN_ELSEWHERE = (
+    "{module} was loaded in another process started by {function} in {file}, which is not allowed in this "
+    "exercise: the point is to write it yourself with NumPy. Remove the subprocess."
+)
 CRASHED = (
     "The worker running {function} from {file} crashed ({detail}) on the input shown below. "
-    "This usually comes from ctypes, os.kill or a broken C extension."
+    "This usually comes from ctypes, os.kill or a broken C extension; your output below may show where."
 )
 TAMPERED = (
-    "The worker running {file} sent a reply no honest function can produce ({detail}). "
-    "The check failed; do not interfere with the tutor's worker."
+    "The worker running {function} from {file} sent something no honest function can produce: {detail}. "
+    "The check failed; return your result and leave the tutor's worker alone."
 )
 MODIFIED_INPUT = (
     "{function} in {file} changed its input `{argument}` in place. The caller's array must stay as it "

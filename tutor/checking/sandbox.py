@@ -7,8 +7,10 @@ student's stdout/stderr go to a capture file that is read back with a size cap.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import secrets
 import select
 import shutil
 import signal
@@ -16,9 +18,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from tutor.checking import wire
 
@@ -34,29 +37,51 @@ FORBIDDEN_LIBRARY_MARKERS = {
 }
 
 
+# Environment variable marking the worker and everything it starts (see Worker._token).
+WORKER_TOKEN = "TUTOR_WORKER_TOKEN"
+
+
 @dataclass(frozen=True)
 class Limits:
-    """Resource limits for one worker. Defaults suit NumPy exercises on a laptop or a CI runner."""
+    """Resource limits for one worker (one check of one file). SECURITY.md documents them.
+
+    Defaults suit NumPy exercises on a laptop or a CI runner. They can be set in tutor.toml's
+    [limits] table and on the command line (`tutor check --timeout --memory-mb ...`).
+    """
 
     call_seconds: float = 10.0
-    """Wall time for one call (or for importing the student's file)."""
-    cpu_seconds: int = 120
-    """CPU time for the whole worker."""
+    """Wall time for one call of the student's function (or for importing the student's file)."""
+    total_seconds: float = 45.0
+    """Wall time for the whole check of one file, however many calls it makes."""
+    cpu_seconds: int = 60
+    """CPU time for the whole worker (RLIMIT_CPU; SIGXCPU, then SIGKILL a second later)."""
     memory_mb: int = 2048
-    """Address space of the worker (RLIMIT_AS)."""
+    """Address space of the worker (RLIMIT_AS). NumPy itself needs about 300 MB of it."""
     file_mb: int = 16
-    """Largest file the worker may write."""
-    processes: int = 0
-    """RLIMIT_NPROC; 0 leaves it unset (it counts every process of the user, so it is opt-in)."""
+    """Largest file the worker may write (RLIMIT_FSIZE); a bigger write fails with an OSError."""
+    processes: int = 64
+    """Extra processes and threads the worker may start (RLIMIT_NPROC, set to what this user
+    already runs plus this). The kernel does not enforce it for root; 0 leaves it unset."""
     output_chars: int = 20_000
-    """Student output kept per call; the rest is counted and dropped."""
+    """Student output kept for the whole check; the rest is counted and dropped."""
+
+    def __post_init__(self) -> None:
+        for name in ("call_seconds", "total_seconds", "cpu_seconds", "memory_mb", "file_mb", "output_chars"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+                raise ValueError(f"limits.{name} must be a positive number, not {value!r}")
+        if isinstance(self.processes, bool) or not isinstance(self.processes, int) or self.processes < 0:
+            raise ValueError(f"limits.processes must be a whole number >= 0, not {self.processes!r}")
+        for name in ("cpu_seconds", "memory_mb", "file_mb", "output_chars"):
+            if getattr(self, name) != int(getattr(self, name)):
+                raise ValueError(f"limits.{name} must be a whole number, not {getattr(self, name)!r}")
 
     def to_worker(self) -> dict[str, int]:
         return {
-            "memory_bytes": self.memory_mb * 1024 * 1024,
-            "cpu_seconds": self.cpu_seconds,
-            "file_bytes": self.file_mb * 1024 * 1024,
-            "processes": self.processes,
+            "memory_bytes": int(self.memory_mb) * 1024 * 1024,
+            "cpu_seconds": int(self.cpu_seconds),
+            "file_bytes": int(self.file_mb) * 1024 * 1024,
+            "processes": int(self.processes),
         }
 
 
@@ -114,9 +139,18 @@ class Worker:
         self.output = ""
         self.output_dropped = 0
         self.forbidden_attempts: list[str] = []
+        self.forbidden_elsewhere: list[str] = []
+        """Forbidden libraries seen loaded in a process the worker started (not the worker itself)."""
         self._process: subprocess.Popen | None = None
         self._tmp = tempfile.mkdtemp(prefix="tutor-worker-")
         self._failure: WorkerFailure | None = None
+        self._budget_end = float("inf")
+        self._token = secrets.token_hex(8)
+        """In the worker's environment, inherited by whatever it starts: the last sweep in stop()
+        finds processes that escaped both the process group and the subreaper tree by it."""
+        self.calls = 0
+        self.call_seconds = 0.0
+        """Calls answered so far and the wall time they took (for the total-budget message)."""
 
     # -- lifecycle -----------------------------------------------------------------------------
     def start(self) -> Worker:
@@ -135,10 +169,11 @@ class Worker:
         # -I would drop the path to the tutor package in a source checkout; -E -s keep the
         # interpreter free of PYTHON* variables and user site-packages, and we add back our root.
         command = [sys.executable, "-E", "-s", "-c", _BOOTSTRAP, package_root, json.dumps(config)]
+        self._budget_end = time.monotonic() + self.limits.total_seconds
         self._process = subprocess.Popen(
             command,
             cwd=self._tmp,
-            env=_scrubbed_environment(self._tmp),
+            env=_scrubbed_environment(self._tmp) | {WORKER_TOKEN: self._token},
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -161,41 +196,31 @@ class Worker:
         return self._process.pid if self._process else None
 
     def stop(self) -> None:
-        """Say goodbye, then kill the whole process group whatever the worker left behind."""
+        """Kill the worker and everything it started, wherever it went. Nothing in the worker
+        needs a graceful exit: its results are already here, and its directory is ours to delete."""
         if self._process is None:
             return
-        process = self._process
-        if process.poll() is None and self._failure is None:
-            try:
-                wire.send(self._request_write, {"op": "bye"})
-            except OSError:
-                pass
-            try:
-                process.wait(timeout=0.5)
-            except subprocess.TimeoutExpired:
-                pass
-        self._kill_group()
+        self._kill_everything()
+        _kill_marked(self._token)
         for fd in (self._request_write, self._reply_read):
-            try:
+            with contextlib.suppress(OSError):
                 os.close(fd)
-            except OSError:
-                pass
         self._read_capture()
         shutil.rmtree(self._tmp, ignore_errors=True)
         self._process = None
 
-    def _kill_group(self) -> None:
+    def _kill_everything(self) -> None:
+        """SIGKILL the worker's process group and every descendant, including those that left the
+        group with setsid(): the worker is a child subreaper, so orphans stay in its tree."""
         process = self._process
         if process is None:
             return
-        try:
+        if process.poll() is None:
+            _kill_tree(process.pid)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            pass
 
     def _read_capture(self) -> None:
         """C-level output and fatal-error reports that bypassed the Python-level capture."""
@@ -208,15 +233,30 @@ class Worker:
             return
         text = raw[: self.limits.output_chars].decode("utf-8", "replace")
         if text:
-            self.output += text
-            self.output_dropped += max(0, size - self.limits.output_chars)
+            self._keep_output(text, max(0, size - self.limits.output_chars))
+
+    def _keep_output(self, text: str, dropped: int) -> None:
+        """Keep at most `output_chars` for the whole check; count the rest."""
+        room = max(0, self.limits.output_chars - len(self.output))
+        self.output += text[:room]
+        self.output_dropped += dropped + max(0, len(text) - room)
 
     # -- the forbidden-library check that the worker cannot lie about ----------------------------
     def loaded_forbidden_libraries(self) -> list[str]:
-        if self._process is None or not sys.platform.startswith("linux"):
+        """Forbidden libraries mapped into the worker or a process it started (and that still
+        runs), read from /proc by this process: nothing the student's code does can hide them."""
+        if self._process is None:
+            return []
+        found: list[str] = []
+        for pid in [self._process.pid, *_descendants(self._process.pid)]:
+            found.extend(m for m in self._forbidden_in(pid) if m not in found)
+        return found
+
+    def _forbidden_in(self, pid: int) -> list[str]:
+        if not sys.platform.startswith("linux"):
             return []
         try:
-            maps = Path(f"/proc/{self._process.pid}/maps").read_text(errors="replace")
+            maps = Path(f"/proc/{pid}/maps").read_text(errors="replace")
         except OSError:
             return []
         return [
@@ -225,46 +265,83 @@ class Worker:
             if any(marker in maps for marker in FORBIDDEN_LIBRARY_MARKERS.get(module, ()))
         ]
 
+    def _watch_descendants(self) -> None:
+        """While a call runs long, look for a forbidden library in the processes it started
+        (e.g. `subprocess.run([sys.executable, "-c", "import torch ..."])`)."""
+        if self._process is None or not self.forbidden:
+            return
+        for pid in _descendants(self._process.pid):
+            found = self._forbidden_in(pid)
+            if found:
+                self.forbidden_elsewhere.extend(m for m in found if m not in self.forbidden_elsewhere)
+                self._kill_everything()
+                self._fail(WorkerFailure("forbidden", found[0]))
+
     # -- requests ----------------------------------------------------------------------------------
+    def ping(self) -> Reply:
+        return self._request({"op": "ping"}, [])
+
     def load(self, path: Path, module: str, functions: tuple[str, ...]) -> Reply:
         return self._request({"op": "load", "path": str(path), "module": module, "functions": list(functions)}, [])
 
     def call(self, function: str, args: tuple, kwargs: dict) -> Reply:
         encoded_args, buffers = wire.encode_value(tuple(args))
         encoded_kwargs, more = _encode_with_offset(kwargs, len(buffers))
-        return self._request(
+        started = time.monotonic()
+        reply = self._request(
             {"op": "call", "function": function, "args": encoded_args, "kwargs": encoded_kwargs},
             buffers + more,
         )
+        self.calls += 1
+        self.call_seconds += time.monotonic() - started
+        return reply
 
     def _request(self, message: dict, buffers: list[bytes]) -> Reply:
         if self._failure is not None:
             raise self._failure
         if self._process is None:
             self.start()
+        now = time.monotonic()
+        if now >= self._budget_end:
+            self._kill_everything()
+            self._fail(WorkerFailure("budget", f"the check used its {self.limits.total_seconds:g} s in total"))
         try:
             wire.send(self._request_write, message, buffers)
         except OSError:
             self._fail_from_exit()
-        deadline = time.monotonic() + self.limits.call_seconds
+        call_deadline = now + self.limits.call_seconds
+        deadline = min(call_deadline, self._budget_end)
         try:
-            reply, reply_buffers = _receive_by(self._reply_read, deadline)
+            reply, reply_buffers = _receive_by(self._reply_read, deadline, self._watch_descendants)
         except TimeoutError:
-            self._kill_group()
+            self._kill_everything()
+            if deadline < call_deadline:
+                self._fail(WorkerFailure("budget", f"the check used its {self.limits.total_seconds:g} s in total"))
             self._fail(WorkerFailure("timeout", f"no answer within {self.limits.call_seconds:g} s"))
         except wire.ChannelClosed:
             self._fail_from_exit()
-        except (wire.WireError, ValueError, KeyError) as error:
-            self._kill_group()
-            self._fail(WorkerFailure("garbled", f"the worker sent an invalid reply ({error})"))
+        except wire.WireError as error:
+            self._kill_everything()
+            self._fail(WorkerFailure("garbled", f"it wrote an invalid message on the tutor's private channel ({error})"))
+        try:
+            return self._parse(reply, reply_buffers)
+        except (wire.WireError, TypeError, ValueError, KeyError, AttributeError) as error:
+            self._kill_everything()
+            self._fail(WorkerFailure("garbled", f"it wrote an invalid message on the tutor's private channel ({error})"))
+        raise AssertionError("unreachable")  # pragma: no cover - _fail always raises
+
+    def _parse(self, reply: dict, reply_buffers: list[bytes]) -> Reply:
+        """Turn a reply into a Reply; anything malformed raises (the caller reports tampering)."""
         output = reply.get("output") or {}
-        self.output += str(output.get("text", ""))[: self.limits.output_chars]
-        self.output_dropped += int(output.get("dropped", 0) or 0)
-        attempts = tuple(str(a) for a in reply.get("forbidden_attempts", []))
+        if not isinstance(output, dict):
+            raise wire.WireError("output is not an object")
+        self._keep_output(str(output.get("text", "")), int(output.get("dropped", 0) or 0))
+        attempts = tuple(str(a) for a in reply.get("forbidden_attempts", []) or [])
         self.forbidden_attempts.extend(a for a in attempts if a not in self.forbidden_attempts)
+        error = reply.get("error")
         result = Reply(
-            ok=bool(reply.get("ok")),
-            error=reply.get("error") if isinstance(reply.get("error"), dict) else None,
+            ok=reply.get("ok") is True,
+            error=error if isinstance(error, dict) else None,
             seconds=float(reply.get("seconds", 0.0) or 0.0),
             forbidden_attempts=attempts,
             extra={k: v for k, v in reply.items() if k in ("found", "module_names")},
@@ -272,30 +349,103 @@ class Worker:
         if result.ok and "result" in reply:
             decoded = wire.decode_value(reply["result"], reply_buffers)
             if not isinstance(decoded, dict):
-                self._fail(WorkerFailure("garbled", "the worker sent an invalid reply"))
+                raise wire.WireError("the result is not an object")
             result.value = decoded.get("value")
             result.args = tuple(decoded.get("args") or ())
             result.kwargs = dict(decoded.get("kwargs") or {})
         return result
 
-    def _fail(self, failure: WorkerFailure) -> None:
+    def _fail(self, failure: WorkerFailure) -> NoReturn:
         self._failure = failure
         raise failure
 
-    def _fail_from_exit(self) -> None:
+    def _fail_from_exit(self) -> NoReturn:
         process = self._process
         assert process is not None
         try:
-            code = process.wait(timeout=5)
+            code = process.wait(timeout=2)
         except subprocess.TimeoutExpired:
-            self._kill_group()
-            code = process.returncode
+            # Alive but the channel is closed: the student's code closed the tutor's pipe.
+            self._kill_everything()
+            self._read_capture()
+            self._fail(WorkerFailure("garbled", "it closed the tutor's private channel"))
+        self._kill_everything()  # the worker is gone; whatever it started goes too
         self._read_capture()
         if code is not None and code < 0:
             name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else str(-code)
             kind = "cpu" if name == "SIGXCPU" else "crashed"
             self._fail(WorkerFailure(kind, f"the process was killed by {name}", code))
-        self._fail(WorkerFailure("exited", f"the process exited with code {code}", code))
+        self._fail(WorkerFailure("exited", f"the process exited with exit code {code}", code))
+
+
+def _children_map() -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return children
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        # The command name is in parentheses and may itself contain spaces or parentheses.
+        fields = stat[stat.rfind(b")") + 2 :].split()
+        if len(fields) > 1:
+            children.setdefault(int(fields[1]), []).append(int(entry))
+    return children
+
+
+def _descendants(pid: int) -> list[int]:
+    if not sys.platform.startswith("linux"):
+        return []
+    children = _children_map()
+    found: list[int] = []
+    todo = list(children.get(pid, []))
+    while todo:
+        child = todo.pop()
+        if child not in found:
+            found.append(child)
+            todo.extend(children.get(child, []))
+    return found
+
+
+def _kill_tree(pid: int) -> None:
+    """Stop every descendant (so none can fork again), then SIGKILL them all and the root."""
+    stopped: set[int] = set()
+    for _ in range(20):  # each round catches what was forked during the previous one
+        fresh = [p for p in _descendants(pid) if p not in stopped]
+        if not fresh:
+            break
+        for child in fresh:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(child, signal.SIGSTOP)
+            stopped.add(child)
+    for target in [*stopped, pid]:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(target, signal.SIGKILL)
+
+
+def _kill_marked(token: str) -> None:
+    """SIGKILL every process of ours whose environment carries this worker's token."""
+    if not sys.platform.startswith("linux"):
+        return
+    marker = f"{WORKER_TOKEN}={token}".encode()
+    me = os.getpid()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == me:
+            continue
+        try:
+            with open(f"/proc/{entry}/environ", "rb") as handle:
+                environ = handle.read()
+        except OSError:  # gone, or not ours to read
+            continue
+        if marker in environ.split(b"\0"):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(int(entry), signal.SIGKILL)
 
 
 def _encode_with_offset(value: Any, offset: int) -> tuple[Any, list[bytes]]:
@@ -313,16 +463,27 @@ def _encode_with_offset(value: Any, offset: int) -> tuple[Any, list[bytes]]:
     return shift(encoded), buffers
 
 
-def _receive_by(fd: int, deadline: float) -> tuple[dict, list[bytes]]:
-    """wire.receive with a deadline on every read, so a half-written reply cannot hang us."""
+# While a call is still running after this long, the grader starts looking at what it started.
+_WATCH_AFTER = 0.2
+
+
+def _receive_by(fd: int, deadline: float, while_waiting: Callable[[], None] | None = None) -> tuple[dict, list[bytes]]:
+    """wire.receive with a deadline on every read, so a half-written reply cannot hang us.
+
+    `while_waiting` runs every _WATCH_AFTER seconds while nothing arrives.
+    """
 
     def wait_readable() -> None:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError
-        ready, _, _ = select.select([fd], [], [], remaining)
-        if not ready:
-            raise TimeoutError
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError
+            step = remaining if while_waiting is None else min(remaining, _WATCH_AFTER)
+            ready, _, _ = select.select([fd], [], [], step)
+            if ready:
+                return
+            if while_waiting is not None:
+                while_waiting()
 
     return wire.receive(fd, before_read=wait_readable)
 

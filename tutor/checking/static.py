@@ -59,7 +59,7 @@ def preflight(path: Path, forbidden: tuple[str, ...]) -> Problem | None:
         source = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        return Problem(Status.ENCODING_ERROR, messages.ENCODING_ERROR, {"position": error.start}, line)
+        return Problem(Status.ENCODING_ERROR, messages.ENCODING_ERROR, {"position": error.start, "line": line}, line)
     try:
         tree = ast.parse(source, filename=str(path))
     except SyntaxError as error:

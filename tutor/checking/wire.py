@@ -121,7 +121,10 @@ def _decode(node: Any, buffers: list[bytes], depth: int = 0) -> Any:
         shape = tuple(int(s) for s in node["shape"])
         if any(s < 0 for s in shape):
             raise WireError("negative dimension")
-        data = buffers[int(node["buf"])]
+        index = int(node["buf"])
+        if not 0 <= index < len(buffers):
+            raise WireError("array buffer index out of range")
+        data = buffers[index]
         count = math.prod(shape)
         if count * dtype.itemsize != len(data):
             raise WireError("array size does not match its shape")
@@ -152,7 +155,13 @@ def encode_value(value: Any) -> tuple[Any, list[bytes]]:
 
 
 def decode_value(node: Any, buffers: list[bytes]) -> Any:
-    return _decode(node, buffers)
+    """Rebuild a value; anything malformed (wrong types, bad indices, absurd shapes) is a WireError."""
+    try:
+        return _decode(node, buffers)
+    except WireError:
+        raise
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError, OverflowError, RecursionError, MemoryError) as error:
+        raise WireError(f"malformed value ({type(error).__name__})") from None
 
 
 def send(fd: int, message: dict[str, Any], buffers: list[bytes] = ()) -> None:  # type: ignore[assignment]
@@ -199,7 +208,7 @@ def receive(fd: int, before_read: Callable[[], None] | None = None) -> tuple[dic
         raise WireError("message too large")
     try:
         message = json.loads(read(body_size))
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: a hostile sender nesting [[[[...]]]]
         raise WireError("message is not JSON") from None
     if not isinstance(message, dict):
         raise WireError("message is not an object")

@@ -1,6 +1,6 @@
 """The worker process: imports one student file and answers calls on a private pipe.
 
-Run as `python -I -m tutor.checking.worker CONFIG_JSON`. It never decides a verdict: it only
+Started by tutor.checking.sandbox.Worker as `python -E -s -c BOOTSTRAP ROOT CONFIG_JSON`. It never decides a verdict: it only
 reports what the student's code returned, raised or printed, and the grader (another process)
 judges that. Everything here assumes the code it runs is hostile, so it keeps its own state
 small and sends nothing but plain data.
@@ -11,34 +11,72 @@ a worker costs a NumPy import and nothing more.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
 
 
+def _tasks_of_this_user() -> int:
+    """Processes and threads the kernel already counts against this user's RLIMIT_NPROC."""
+    uid = os.getuid()
+    count = 0
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return 0
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status") as handle:
+                fields = dict(line.split(":", 1) for line in handle if ":" in line)
+        except (OSError, ValueError):
+            continue
+        try:
+            if int(fields.get("Uid", "-1").split()[0]) == uid:
+                count += int(fields.get("Threads", "1"))
+        except ValueError:
+            continue
+    return count
+
+
 def _apply_limits(limits: dict) -> None:
+    """Set the kernel limits. Each one is best effort: the grader's wall clock always applies."""
     import resource
 
-    def clamp(kind: int, value: int) -> None:
-        try:
-            resource.setrlimit(kind, (value, value))
-        except (ValueError, OSError):  # some kernels refuse a limit; the wall clock still applies
-            pass
+    def clamp(kind: int, soft: int, hard: int | None = None) -> None:
+        # Refused e.g. above an existing hard limit: the stricter one already applies.
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(kind, (soft, soft if hard is None else hard))
 
     if limits.get("memory_bytes"):
         clamp(resource.RLIMIT_AS, int(limits["memory_bytes"]))
     if limits.get("cpu_seconds"):
+        # The soft limit sends SIGXCPU (which kills by default); the hard one SIGKILLs a second later.
         soft = int(limits["cpu_seconds"])
-        try:
-            # The soft limit sends SIGXCPU (which kills by default); the hard one SIGKILLs.
-            resource.setrlimit(resource.RLIMIT_CPU, (soft, soft + 1))
-        except (ValueError, OSError):
-            pass
+        clamp(resource.RLIMIT_CPU, soft, soft + 1)
     if limits.get("file_bytes"):
         clamp(resource.RLIMIT_FSIZE, int(limits["file_bytes"]))
     if limits.get("processes"):
-        clamp(resource.RLIMIT_NPROC, int(limits["processes"]))
+        # RLIMIT_NPROC counts every task (process or thread) of the user, not of this worker, so
+        # the limit is what is running now plus the allowance. The kernel ignores it for root.
+        clamp(resource.RLIMIT_NPROC, _tasks_of_this_user() + int(limits["processes"]))
     clamp(resource.RLIMIT_CORE, 0)
+
+
+def _become_subreaper() -> None:
+    """Orphans of anything the student starts are re-parented to this worker instead of init,
+    even after setsid() and a double fork, so the grader can find and kill them (Linux only)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        pass
 
 
 class _BoundedText:
@@ -79,7 +117,7 @@ class _ImportBlocker:
         self.forbidden = forbidden
         self.attempts = attempts
 
-    def find_spec(self, fullname: str, path=None, target=None):  # noqa: ANN001 - importlib protocol
+    def refuse(self, fullname: str) -> None:
         for name in self.forbidden:
             if fullname == name or fullname.startswith(name + "."):
                 self.attempts.append(fullname)
@@ -87,16 +125,50 @@ class _ImportBlocker:
                     f"importing {fullname!r} is not allowed in this exercise: write it with NumPy",
                     name=fullname,
                 )
+
+    def find_spec(self, fullname: str, path=None, target=None):  # noqa: ANN001 - importlib protocol
+        self.refuse(fullname)
         return None
+
+    def guard_import_functions(self) -> None:
+        """Check the full requested name before Python resolves it, so that `from scipy import
+        signal` or import_module("scipy.ndimage") is refused even when scipy is not installed
+        (the meta-path finder alone would only see the parent, "scipy", and say "not found")."""
+        import builtins
+        import importlib
+
+        original_import = builtins.__import__
+        original_import_module = importlib.import_module
+
+        def guarded_import(name, globals=None, locals=None, fromlist=(), level=0):  # noqa: ANN001, ANN202, A002
+            if level == 0 and isinstance(name, str) and name:
+                self.refuse(name)
+                for item in fromlist or ():
+                    if isinstance(item, str) and item != "*":
+                        self.refuse(f"{name}.{item}")
+            return original_import(name, globals, locals, fromlist, level)
+
+        def guarded_import_module(name, package=None):  # noqa: ANN001, ANN202
+            if isinstance(name, str) and not name.startswith("."):
+                self.refuse(name)
+            return original_import_module(name, package)
+
+        builtins.__import__ = guarded_import
+        importlib.import_module = guarded_import_module
 
 
 def _student_frames(tb, student_paths: set[str]) -> list[dict]:
+    """Frames in the student's file or in any module next to it (their own helpers)."""
     import traceback
 
+    folders = {os.path.dirname(p) for p in student_paths}
     frames = []
     for frame in traceback.extract_tb(tb):
-        if os.path.realpath(frame.filename) in student_paths:
-            frames.append({"file": frame.filename, "line": frame.lineno, "function": frame.name, "code": frame.line or ""})
+        real = os.path.realpath(frame.filename)
+        if real in student_paths or os.path.dirname(real) in folders:
+            frames.append(
+                {"file": frame.filename, "line": frame.lineno, "function": frame.name, "code": frame.line or "", "own": real in student_paths}
+            )
     return frames[-6:]
 
 
@@ -148,6 +220,7 @@ def main() -> None:
     faulthandler.enable(file=sys.__stderr__)
     # Past the file-size limit a write should fail, not kill the worker.
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    _become_subreaper()
     _apply_limits(config.get("limits", {}))
 
     import importlib.util
@@ -162,18 +235,26 @@ def main() -> None:
     sys.stderr = _BoundedText("stderr", shared, int(config.get("output_chars", 20_000)))  # type: ignore[assignment]
 
     attempts: list[str] = []
-    sys.meta_path.insert(0, _ImportBlocker(list(config.get("forbidden", [])), attempts))
+    blocker = _ImportBlocker(list(config.get("forbidden", [])), attempts)
+    sys.meta_path.insert(0, blocker)
+    blocker.guard_import_functions()
     for search_dir in config.get("search_path", []):
         sys.path.append(search_dir)
 
     functions: dict = {}
     student_paths: set[str] = set()
 
+    # Bound now: student code that patches tutor.checking.wire later does not change our replies.
+    send = wire.send
+
     def reply(message: dict, buffers: list[bytes] = ()) -> None:  # type: ignore[assignment]
         message["output"] = {"text": shared["kept"], "dropped": shared["dropped"]}
         shared["kept"], shared["dropped"] = "", 0
         message["forbidden_attempts"] = list(dict.fromkeys(attempts))
-        wire.send(reply_fd, message, buffers)
+        try:
+            send(reply_fd, message, buffers)
+        except MemoryError:  # the result itself was too big to send within the memory limit
+            send(reply_fd, {"ok": False, "error": {"type": "MemoryError", "message": "the result was too large to send", "frames": []}})
 
     while True:
         try:
@@ -183,6 +264,9 @@ def main() -> None:
         op = request.get("op")
         if op == "bye":
             os._exit(0)
+        if op == "ping":
+            reply({"ok": True, "pid": os.getpid()})
+            continue
         if op == "load":
             path = request["path"]
             student_paths.add(os.path.realpath(path))

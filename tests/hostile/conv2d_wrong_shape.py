@@ -1,0 +1,18 @@
+"""Wrong result: drops the batch axis (returns (C_out, H_out, W_out) for the first image only)."""
+import numpy as np
+
+
+def conv2d(x, w, b=None, stride=1, padding=0):
+    sh, sw = (stride, stride) if isinstance(stride, int) else stride
+    ph, pw = (padding, padding) if isinstance(padding, int) else padding
+    xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    kh, kw = w.shape[2:]
+    h = (xp.shape[2] - kh) // sh + 1
+    v = (xp.shape[3] - kw) // sw + 1
+    out = np.zeros((w.shape[0], h, v))
+    for i in range(h):
+        for j in range(v):
+            out[:, i, j] = np.einsum("cab,ocab->o", xp[0, :, i * sh : i * sh + kh, j * sw : j * sw + kw], w)
+    if b is not None:
+        out += b[:, None, None]
+    return out
