@@ -318,3 +318,22 @@ def lenet_stage_cases(draw: st.DrawFn) -> Case:
 def seed_cases() -> st.SearchStrategy[Case]:
     """Only a seed, e.g. to build a fresh model in the worker."""
     return st.integers(0, 2**16).map(lambda seed: Case.of(("seed", seed)))
+
+
+@st.composite
+def vgg_config_cases(draw: st.DrawFn) -> Case:
+    """A VGG-style list (ints: 3×3 conv of padding 1 with that many filters; "M": 2×2 max-pool of
+    stride 2), channels and an input side, odd sides included, never pooled below one pixel."""
+    side = draw(st.integers(1, 80))
+    in_channels = draw(st.integers(1, 4))
+    config: list[int | str] = []
+    current = side
+    for _ in range(draw(st.integers(1, 9))):
+        if current >= 2 and draw(st.integers(0, 2)) == 0:
+            config.append("M")
+            current //= 2
+        else:
+            config.append(draw(st.integers(1, 70)))
+    if all(item == "M" for item in config):
+        config.insert(0, draw(st.integers(1, 70)))
+    return Case.of(("config", config), ("in_channels", in_channels), ("side", side))
