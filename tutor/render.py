@@ -71,7 +71,7 @@ class CourseTable:
             (f"{self.course.name} {self.course.version}", "bold"),
             (f"  ·  {done}/{len(self.rows)} done  ·  {earned}/{total} points", "dim"),
         )
-        id_width = max((len(row.exercise.id) for row in self.rows), default=8) + 2  # room for " ←"
+        id_width = max((len(row.exercise.id) for row in self.rows), default=8)
         for session in self.course.sessions:
             rows = [row for row in self.rows if row.exercise.session == session.number]
             if not rows:
@@ -86,9 +86,9 @@ class CourseTable:
                 pad_edge=False,
                 padding=(0, 1),
             )
-            table.add_column("#", justify="right", style="dim", width=3)
+            table.add_column("#", justify="right", style="dim", width=4)
             table.add_column("Exercise", no_wrap=True, width=id_width)
-            table.add_column("Title", ratio=1)
+            table.add_column("Title", ratio=1, no_wrap=not wide, overflow="ellipsis")
             if wide:
                 table.add_column("Topic", ratio=1, style="dim")
             table.add_column("Status", no_wrap=True, width=9)
@@ -97,8 +97,8 @@ class CourseTable:
                 exercise = row.exercise
                 is_next = exercise.id == self.next_id
                 cells: list[RenderableType] = [
-                    str(exercise.order + 1),
-                    Text(exercise.id + (" ←" if is_next else ""), style="bold" if is_next else ""),
+                    Text(f"→ {exercise.order + 1}", style="bold cyan") if is_next else str(exercise.order + 1),
+                    Text(exercise.id, style="bold" if is_next else ""),
                     exercise.title,
                 ]
                 if wide:
@@ -138,20 +138,23 @@ def next_steps(exercise: Exercise, file_hint: str) -> RenderableType:
     if exercise.is_code:
         grid.add_row(Text("Edit", style="bold"), Text(file_hint, style="cyan"))
         grid.add_row(Text("Check", style="bold"), Text(f"tutor check {exercise.id}", style="cyan"))
+        grid.add_row(Text("Watch", style="bold"), Text.assemble(("tutor watch", "cyan"), ("  re-checks every time you save", "dim")))
     else:
         grid.add_row(Text("Answer", style="bold"), Text(f"tutor answer {exercise.id} VALUE", style="cyan"))
     grid.add_row(Text("Hint", style="bold"), Text(f"tutor hint {exercise.id}", style="cyan"))
     return Panel(grid, title="Next", border_style="cyan", expand=False)
 
 
-def hints(exercise: Exercise, shown: list[str]) -> RenderableType:
+def hints(exercise: Exercise, shown: list[str], again: str | None = None) -> RenderableType:
+    """The hint levels shown so far; `again` says how to get the next one (default: the hint command)."""
     if not shown:
         return Text(f"{exercise.id} has no hints. Read it again with `tutor show {exercise.id}`.")
     table = Table.grid(padding=(0, 1))
     for level, hint in enumerate(shown, start=1):
         table.add_row(Text(f"{level}.", style="bold yellow"), Markdown(hint))
     remaining = len(exercise.hints) - len(shown)
-    more = f"{remaining} more: run `tutor hint {exercise.id}` again" if remaining else "that was the last hint"
+    again = again or f"run `tutor hint {exercise.id}` again"
+    more = f"{remaining} more: {again}" if remaining else "that was the last hint"
     return Panel(table, title=f"Hints for {exercise.id} ({more})", border_style="yellow", expand=False)
 
 
@@ -320,7 +323,8 @@ def dashboard(course: Course, rows: list[ExerciseRow], upcoming: Exercise | None
     command, why = suggested_command(upcoming, state)
     nxt = Table.grid(padding=(0, 2))
     nxt.add_row(Text("Next", style="bold"), Text.assemble((upcoming.id, "bold"), f"  {upcoming.title}"))
-    nxt.add_row(Text(""), Text(f"Session {upcoming.session} · {upcoming.points} points · ", style="dim").append_text(state_text(state)))
+    status = Text(STATE_LABEL[state], style=STATE_STYLE[state])
+    nxt.add_row(Text(""), Text(f"Session {upcoming.session} · {upcoming.points} points · status: ", style="dim").append_text(status))
     nxt.add_row(Text("Run", style="bold"), Text.assemble((command, "bold cyan"), (f"  — {why}", "dim")))
     parts.append(Panel(nxt, border_style="cyan", expand=False))
     parts.append(Text("All exercises: tutor list  ·  help: tutor --help", style="dim"))
@@ -350,11 +354,11 @@ def watch_footer(view: WatchView) -> Text:
     from tutor.watch import KEYS
 
     footer = Text()
+    if view.file:
+        footer.append(f"watching {view.file} for changes\n", style="dim")
     for key, action in KEYS.items():
         footer.append(f" {key} ", style="bold reverse")
         footer.append(f" {action}  ")
-    if view.file:
-        footer.append(f"· watching {view.file}", style="dim")
     return footer
 
 
@@ -368,7 +372,7 @@ def watch_screen(view: WatchView) -> RenderableType:
     """The whole watch screen: where you are, the verdict, hints or the list, and the keys."""
     parts: list[RenderableType] = []
     done = done_count(view.rows)
-    header = Text.assemble(("tutor watch", "bold"), (f"  ·  {done}/{len(view.rows)} done", "dim"))
+    header = Text.assemble(("tutor watch", "bold"), (f"  ·  {done}/{len(view.rows)} done", "dim"), no_wrap=True, overflow="ellipsis")
     if view.exercise is not None:
         header.append(f"  ·  {view.exercise.id}", style="bold cyan")
         header.append(f"  {view.exercise.title}", style="dim")
@@ -387,11 +391,11 @@ def watch_screen(view: WatchView) -> RenderableType:
     elif view.result is not None:
         parts.append(check_result(view.result))
         if view.result.passed:
-            parts.append(Text.assemble(("Well done! ", "bold green"), ("Press ", ""), (" n ", "bold reverse"), (" for the next exercise.", "")))
+            parts.append(Text.assemble(("Press ", "bold green"), (" n ", "bold reverse"), (" for the next exercise.", "bold green")))
         else:
             parts.append(Text("Save your file to check again; press h for a hint.", style="dim"))
     if view.hints and not view.listing and view.exercise is not None:
-        parts.append(hints(view.exercise, view.hints))
+        parts.append(hints(view.exercise, view.hints, again="press h again"))
     if view.note:
         parts.append(Text(view.note, style="yellow"))
     parts.append(watch_footer(view))

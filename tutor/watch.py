@@ -161,6 +161,8 @@ class WatchSession:
                 self.result = self._check(self.exercise)
             except TutorError as error:
                 self.result, self.error = None, error
+            if self.result is not None and self.result.passed:
+                self.hints = []  # solved: the hints have done their job
         self.rows = course_states(self.workspace, self.course)
 
     # -- keys ---------------------------------------------------------------------------------------------
