@@ -171,7 +171,7 @@ class ArrayDiff:
         ]
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        if self.slice is not None and self.slice.label:
+        if self.slice is not None and self.slice.label and int(np.prod(self.expected.shape[:-2])) > 1:
             shape = "×".join(str(n) for n in self.expected.shape)
             yield Text(f"slice {self.slice.label} of the {shape} output: the one with the largest error", style="dim")
         if self.slice is None and max(self.expected.ndim, self.got.ndim) > 2:
