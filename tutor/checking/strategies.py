@@ -337,3 +337,41 @@ def vgg_config_cases(draw: st.DrawFn) -> Case:
     if all(item == "M" for item in config):
         config.insert(0, draw(st.integers(1, 70)))
     return Case.of(("config", config), ("in_channels", in_channels), ("side", side))
+
+
+@st.composite
+def batch_norm_statistics(draw: st.DrawFn, prefix: str, channels: int) -> dict[str, np.ndarray]:
+    """Inference-mode BatchNorm: gamma, beta, running mean and a positive running variance."""
+    return {
+        f"{prefix}_gamma": draw(float_arrays((channels,), bound=2.0)),
+        f"{prefix}_beta": draw(float_arrays((channels,), bound=2.0)),
+        f"{prefix}_mean": draw(float_arrays((channels,), bound=2.0)),
+        f"{prefix}_var": np.abs(draw(float_arrays((channels,), bound=2.0))) + 0.25,
+    }
+
+
+def needs_projection(c_in: int, c_out: int, stride: int) -> bool:
+    """ResNet's rule: the shortcut is a 1×1 convolution (+ BN) exactly when the shape changes."""
+    return stride != 1 or c_in != c_out
+
+
+@st.composite
+def residual_block_cases(draw: st.DrawFn) -> Case:
+    """x (N, C_in, H, W), a basic block's named parameters, and a stride of 1 or 2.
+
+    Half the cases keep the shape (identity shortcut); the others change the channels and/or
+    halve the size (projection shortcut: keys proj and proj_bn_*).
+    """
+    batch, c_in = draw(st.integers(1, 2)), draw(st.integers(1, 3))
+    stride = draw(st.sampled_from([1, 2]))
+    c_out = c_in if draw(st.booleans()) else draw(st.integers(1, 4))
+    height, width = draw(st.integers(2, 6)), draw(st.integers(2, 6))
+    params = {"conv1": draw(float_arrays((c_out, c_in, 3, 3), bound=1.0))}
+    params |= draw(batch_norm_statistics("bn1", c_out))
+    params["conv2"] = draw(float_arrays((c_out, c_out, 3, 3), bound=1.0))
+    params |= draw(batch_norm_statistics("bn2", c_out))
+    if needs_projection(c_in, c_out, stride):
+        params["proj"] = draw(float_arrays((c_out, c_in, 1, 1), bound=1.0))
+        params |= draw(batch_norm_statistics("proj_bn", c_out))
+    x = draw(float_arrays((batch, c_in, height, width), bound=2.0))
+    return Case.of(("x", x), ("params", params), stride=stride)
