@@ -76,7 +76,8 @@ class ArrayComparison(Comparison):
         return f"|got − expected| ≤ {self.allowed(expected):.2g}  (rtol {self.rtol:g} × max(1, max|expected|))"
 
     def allowed(self, expected: np.ndarray) -> float:
-        scale = float(np.max(np.abs(expected))) if expected.size else 0.0
+        finite = np.abs(expected[np.isfinite(expected)])
+        scale = float(finite.max()) if finite.size else 0.0
         return self.atol + self.rtol * max(1.0, scale)
 
     def compare(self, expected: Any, got: Any) -> Mismatch | None:
