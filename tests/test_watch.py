@@ -78,24 +78,26 @@ class Terminal:
             with self.lock:
                 self.raw += chunk
 
-    def text(self) -> str:
+    def text(self, since: int = 0) -> str:
+        """The output after byte `since`, without escape sequences."""
         with self.lock:
-            return ANSI.sub("", self.raw.decode("utf-8", errors="replace"))
+            return ANSI.sub("", self.raw[since:].decode("utf-8", errors="replace"))
 
     def mark(self) -> int:
-        """A position in the output: later waits only look at what came after it."""
-        return len(self.text())
+        """A position in the raw output (bytes, so an escape sequence cut between reads cannot shift it)."""
+        with self.lock:
+            return len(self.raw)
 
     def wait_for(self, *needles: str, since: int = 0, timeout: float = WAIT_SECONDS) -> str:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            seen = self.text()[since:]
+            seen = self.text(since)
             if all(n in seen for n in needles):
                 return seen
             if self.process.poll() is not None:
                 break
             time.sleep(0.1)
-        raise AssertionError(f"did not see {needles!r} within {timeout:g} s; the screen shows:\n{self.text()[since:][-3000:]}")
+        raise AssertionError(f"did not see {needles!r} within {timeout:g} s; the screen shows:\n{self.text(since)[-3000:]}")
 
     def press(self, key: str) -> None:
         os.write(self.master, key.encode())
@@ -138,7 +140,7 @@ def test_watch_end_to_end_in_a_pseudo_terminal(workspace: Path, monkeypatch: pyt
         shutil.copyfile(SOLUTIONS / "corr2d.py", workspace / "exercises" / "corr2d.py")
         screen = term.wait_for("✓ corr2d passed", "for the next exercise", since=mark)
         time.sleep(1.0)
-        assert following.id not in term.text()[mark:].split("for the next exercise")[-1], "no auto-advance"
+        assert following.id not in term.text(mark).split("for the next exercise")[-1], "no auto-advance"
         # n: the next exercise is shown.
         mark = term.mark()
         term.press("n")
