@@ -70,7 +70,10 @@ def limits_for(workspace: Workspace | None, **overrides: Any) -> Limits:
             f"Known keys: {', '.join(sorted(known))}.",
         )
     values = configured | {k: v for k, v in overrides.items() if v is not None}
-    return Limits(**values)
+    try:
+        return Limits(**values)
+    except ValueError as error:
+        raise UsageError(f"Invalid worker limit: {error}.", "Fix the [limits] table in tutor.toml or the command-line option.") from None
 
 
 def resolve_file(workspace: Workspace | None, exercise: Exercise, file: Path | None) -> Path:

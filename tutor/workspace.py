@@ -69,6 +69,13 @@ class Workspace:
     def progress(self) -> Progress:
         return Progress(self.state_dir() / "progress.json")
 
+    def repair_state(self) -> list[str]:
+        """Rebuild any of the tutor's state files that is corrupt or was edited by hand.
+
+        Returns one sentence per file that had to be rebuilt, for the CLI to show as a warning.
+        """
+        return [problem for problem in (self.progress().repair(), self.hints().repair()) if problem]
+
     def hints(self) -> JsonStore:
         return JsonStore(self.state_dir() / "hints.json")
 
@@ -87,6 +94,14 @@ class Workspace:
             return str(path.resolve().relative_to(self.root))
         except ValueError:
             return str(path)
+
+
+def _valid_record(record: Any) -> bool:
+    return (
+        isinstance(record, dict)
+        and isinstance(record.get("status"), str)
+        and (record.get("sha256") is None or isinstance(record.get("sha256"), str))
+    )
 
 
 def file_digest(path: Path) -> str | None:
@@ -216,23 +231,36 @@ def atomic_write(path: Path, text: str) -> None:
 
 
 class JsonStore:
-    """A small JSON object on disk: read tolerantly, updated under an exclusive lock, written atomically."""
+    """A small JSON object on disk: read tolerantly, updated under an exclusive lock, written atomically.
+
+    The tutor's state is a convenience, never evidence (grading re-checks the code): a file that
+    is corrupt or was edited by hand is set aside, reported once and started afresh, never a crash.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.problem: str | None = None
+        """Why the file could not be used as it was, in words for the student (None if it was fine)."""
+
+    def _display(self) -> str:
+        return f"{self.path.parent.name}/{self.path.name}"
 
     def read(self) -> dict[str, Any]:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return {}
-        except (OSError, ValueError, UnicodeDecodeError) as error:
-            self.problem = f"{self.path} was unreadable ({error.__class__.__name__}) and has been rebuilt"
+        except (OSError, ValueError, UnicodeDecodeError, RecursionError) as error:
+            reason = "is not valid JSON" if isinstance(error, ValueError | RecursionError) else f"cannot be read ({error.__class__.__name__})"
+            self.problem = f"{self._display()} {reason}"
             return {}
         if not isinstance(data, dict):
-            self.problem = f"{self.path} did not hold a JSON object and has been rebuilt"
+            self.problem = f"{self._display()} does not hold a JSON object"
             return {}
+        return self.clean(data)
+
+    def clean(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Drop entries the tutor cannot have written (subclasses say what is valid)."""
         return data
 
     @contextlib.contextmanager
@@ -245,21 +273,67 @@ class JsonStore:
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
+    def _set_aside(self) -> Path | None:
+        """Keep the unusable file for inspection, under a name that is never read back."""
+        if not (self.path.exists() or self.path.is_symlink()):
+            return None
+        aside = self.path.with_name(f"{self.path.stem}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}{self.path.suffix}")
+        counter = 1
+        while aside.exists():
+            aside = aside.with_name(f"{self.path.stem}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}-{counter}{self.path.suffix}")
+            counter += 1
+        try:
+            os.replace(self.path, aside) if not self.path.is_dir() else os.rename(self.path, aside)
+        except OSError:
+            return None
+        return aside
+
+    def _rebuilt(self, data: dict[str, Any]) -> None:
+        """Under the lock, after a read that set `problem`: set the old file aside, write `data`."""
+        aside = self._set_aside()
+        atomic_write(self.path, json.dumps(data, indent=2, sort_keys=True) + "\n")
+        kept = f" The old file was kept as {self.path.parent.name}/{aside.name}." if aside else ""
+        self.problem = f"{self.problem}, so the tutor rebuilt it.{kept}"
+
+    def repair(self) -> str | None:
+        """Rebuild the file now if it is unusable. Returns what was wrong, or None if it was fine."""
+        if not (self.path.exists() or self.path.is_symlink()):
+            return None
+        with self._locked():
+            self.problem = None
+            data = self.read()
+            if self.problem is None:
+                return None
+            self._rebuilt(data)
+        return self.problem
+
     def update(self, key: str, value: Any) -> None:
         with self._locked():
+            self.problem = None
             data = self.read()
-            if self.problem and self.path.exists():
-                with contextlib.suppress(OSError):
-                    shutil.copyfile(self.path, self.path.with_suffix(".corrupt"))
             data[key] = value
-            atomic_write(self.path, json.dumps(data, indent=2, sort_keys=True) + "\n")
+            if self.problem is not None:
+                self._rebuilt(data)
+            else:
+                atomic_write(self.path, json.dumps(data, indent=2, sort_keys=True) + "\n")
 
 
 class Progress(JsonStore):
-    """Per-exercise record of the last check: {"status", "sha256", "checked_at"}."""
+    """Per-exercise record of the last check: {"status", "sha256", "checked_at"}.
+
+    Written only by the tutor process after a check. Nothing here is trusted for grading:
+    `tutor grade` re-checks the files and never reads this file.
+    """
 
     def record(self, exercise_id: str, status: str, sha256: str | None) -> None:
         self.update(exercise_id, {"status": status, "sha256": sha256, "checked_at": time.strftime("%Y-%m-%dT%H:%M:%S")})
+
+    def clean(self, data: dict[str, Any]) -> dict[str, Any]:
+        kept = {key: record for key, record in data.items() if _valid_record(record)}
+        dropped = sorted(set(data) - set(kept))
+        if dropped:
+            self.problem = f"{self._display()} had entries the tutor did not write ({', '.join(dropped[:5])})"
+        return kept
 
     def state_of(self, workspace: Workspace, exercise: Exercise, records: dict[str, Any]) -> ExerciseState:
         record = records.get(exercise.id)

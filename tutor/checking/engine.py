@@ -197,6 +197,8 @@ class _Run:
             calls = worker.calls if worker else 0
             average = (worker.call_seconds / calls) if worker and calls else 0.0
             return Status.TIMEOUT, messages.TOTAL_TIMEOUT.format(**values | {"calls": calls, "average": average}), {}
+        if failure.kind == "startup":
+            return Status.CRASHED, messages.WORKER_STARTUP.format(**values), {}
         if failure.kind == "forbidden":
             return Status.FORBIDDEN_IMPORT, messages.FORBIDDEN_ELSEWHERE.format(**values | {"module": failure.detail}), {"module": failure.detail}
         return Status.CRASHED, messages.CRASHED.format(**values), {}

@@ -50,6 +50,11 @@ MEMORY = (
     "Is it building a far larger array than the output?"
 )
 CPU = "{function} in {file} used more than {cpu_seconds} s of CPU time in total. Look for a loop that never ends."
+WORKER_STARTUP = (
+    "The tutor's worker could not start ({detail}), before {file} was even imported: this is not your "
+    "code. The worker's limits may be too small (memory {memory_mb} MB): raise memory_mb in the [limits] "
+    "table of tutor.toml or with --memory-mb, or run `tutor doctor`."
+)
 FILE_TOO_LARGE = (
     "{function} in {file} tried to write a file larger than the {file_mb} MB limit{where}, on the input "
     "shown below. The function only needs to return an array: remove the file writing."

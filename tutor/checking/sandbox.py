@@ -145,6 +145,7 @@ class Worker:
         self._tmp = tempfile.mkdtemp(prefix="tutor-worker-")
         self._failure: WorkerFailure | None = None
         self._budget_end = float("inf")
+        self._greeted = False
         self._token = secrets.token_hex(8)
         """In the worker's environment, inherited by whatever it starts: the last sweep in stop()
         finds processes that escaped both the process group and the subreaper tree by it."""
@@ -305,12 +306,16 @@ class Worker:
         if now >= self._budget_end:
             self._kill_everything()
             self._fail(WorkerFailure("budget", f"the check used its {self.limits.total_seconds:g} s in total"))
+        call_deadline = now + self.limits.call_seconds
+        deadline = min(call_deadline, self._budget_end)
         try:
             wire.send(self._request_write, message, buffers)
         except OSError:
+            if not self._greeted:
+                self._await_hello(deadline)  # reports why it never started
             self._fail_from_exit()
-        call_deadline = now + self.limits.call_seconds
-        deadline = min(call_deadline, self._budget_end)
+        if not self._greeted:
+            self._await_hello(deadline)
         try:
             reply, reply_buffers = _receive_by(self._reply_read, deadline, self._watch_descendants)
         except TimeoutError:
@@ -329,6 +334,27 @@ class Worker:
             self._kill_everything()
             self._fail(WorkerFailure("garbled", f"it wrote an invalid message on the tutor's private channel ({error})"))
         raise AssertionError("unreachable")  # pragma: no cover - _fail always raises
+
+    def _await_hello(self, deadline: float) -> None:
+        """The worker says hello once NumPy is imported and its guards are in place. Until then
+        nothing of the student's has run, so a failure here is the tutor's (or its limits')."""
+        process = self._process
+        assert process is not None
+        try:
+            hello, _ = _receive_by(self._reply_read, deadline)
+        except TimeoutError:
+            self._kill_everything()
+            self._fail(WorkerFailure("startup", f"it did not start within {self.limits.call_seconds:g} s"))
+        except wire.WireError:
+            self._kill_everything()
+            code = process.poll()
+            self._read_capture()
+            self._fail(WorkerFailure("startup", f"it stopped with exit code {code}" if code is not None else "it closed its channel"))
+        if hello.get("op") != "hello":
+            self._kill_everything()
+            error = hello.get("error") if isinstance(hello.get("error"), dict) else {}
+            self._fail(WorkerFailure("startup", str(error.get("message", "an unexpected first message"))[:300]))
+        self._greeted = True
 
     def _parse(self, reply: dict, reply_buffers: list[bytes]) -> Reply:
         """Turn a reply into a Reply; anything malformed raises (the caller reports tampering)."""

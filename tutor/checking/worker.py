@@ -200,6 +200,21 @@ def _parameters(function) -> list[dict] | None:
     ]
 
 
+def _report_startup_failure(reply_fd: int, error: BaseException) -> None:
+    """Before NumPy and the wire module exist: one hand-framed reply saying why the worker
+    could not start, read by the grader as the answer to its first request."""
+    import struct
+
+    message = {
+        "ok": False,
+        "startup": True,
+        "error": {"type": type(error).__name__, "message": f"the worker could not start: {error}"[:500], "frames": []},
+    }
+    body = json.dumps(message).encode()
+    with contextlib.suppress(OSError):
+        os.write(reply_fd, struct.pack("<II", len(body), 0) + body)
+
+
 def main() -> None:
     config = json.loads(sys.argv[1])
     request_fd, reply_fd = int(config["request_fd"]), int(config["reply_fd"])
@@ -226,9 +241,13 @@ def main() -> None:
     import importlib.util
     import time
 
-    import numpy as np  # noqa: F401 - loaded before student code so its import is never blocked
+    try:
+        import numpy as np  # noqa: F401 - loaded before student code so its import is never blocked
 
-    from tutor.checking import wire
+        from tutor.checking import wire
+    except BaseException as error:  # noqa: BLE001 - e.g. a memory limit too small for NumPy itself
+        _report_startup_failure(reply_fd, error)
+        os._exit(3)
 
     shared = {"kept": "", "dropped": 0}
     sys.stdout = _BoundedText("stdout", shared, int(config.get("output_chars", 20_000)))  # type: ignore[assignment]
@@ -243,6 +262,8 @@ def main() -> None:
 
     functions: dict = {}
     student_paths: set[str] = set()
+    # Ready: from here on, any failure is the student's code, not the worker's start-up.
+    wire.send(reply_fd, {"op": "hello", "pid": os.getpid()})
 
     # Bound now: student code that patches tutor.checking.wire later does not change our replies.
     send = wire.send

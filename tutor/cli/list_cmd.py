@@ -15,6 +15,8 @@ from tutor.core import course_states, next_exercise
 def command(app: Application, as_json: bool) -> None:
     """Show every exercise with its status and points."""
     workspace = app.workspace(required=not as_json)
+    for problem in workspace.repair_state() if workspace else ():
+        app.warning(problem)
     rows = course_states(workspace, app.course)
     upcoming = next_exercise(rows)
     if as_json:
