@@ -40,7 +40,7 @@ def test_reference_lenet_trains_to_the_required_accuracy_within_budget(one_threa
     seconds = time.perf_counter() - started
     accuracy = lenet_check.held_out_accuracy(list(weights.values()))
     budget = course().exercise("lenet").call_seconds
-    assert solution.TRAINING_BUDGET_SECONDS == budget, "the stub's stated budget and the catalog's call_seconds must agree"
+    assert budget == solution.TRAINING_BUDGET_SECONDS, "the stub's stated budget and the catalog's call_seconds must agree"
     # Half the budget: a correct solution must not be graded on the edge of a timeout.
     assert seconds < budget / 2, f"training took {seconds:.1f} s; the budget is {budget} s"
     assert accuracy >= lenet_check.REQUIRED_ACCURACY, f"held-out accuracy {accuracy:.1%}"

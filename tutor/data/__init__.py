@@ -36,8 +36,8 @@ class Split:
 
 @cache
 def _raw() -> tuple[np.ndarray, np.ndarray]:
-    with resources.files("tutor.data").joinpath("digits.csv.gz").open("rb") as handle:
-        table = np.loadtxt(gzip.open(handle), delimiter=",", dtype=np.int64)
+    with resources.files("tutor.data").joinpath("digits.csv.gz").open("rb") as raw, gzip.open(raw) as handle:
+        table = np.loadtxt(handle, delimiter=",", dtype=np.int64)
     return table[:, :64].reshape(-1, 8, 8), table[:, 64]
 
 

@@ -7,5 +7,6 @@ def vgg_arithmetic(config: list, in_channels: int, side: int) -> tuple[tuple[int
             side //= 2  # a 2×2 window of stride 2 fits ⌊side / 2⌋ times
         else:
             parameters += 3 * 3 * channels * item + item  # weights, then one bias per filter
-            side -= 2; channels = item  # padding 1 keeps the side; the next layer sees `item` channels
+            side -= 2
+            channels = item  # padding 1 keeps the side; the next layer sees `item` channels
     return (channels, side, side), parameters

@@ -4,7 +4,8 @@ def vgg_arithmetic(config: list, in_channels: int, side: int) -> tuple[tuple[int
     channels, parameters = in_channels, 0
     for item in config:
         if item == "M":
-            side //= 2; channels //= 2  # a 2×2 window of stride 2 fits ⌊side / 2⌋ times
+            side //= 2
+            channels //= 2  # a 2×2 window of stride 2 fits ⌊side / 2⌋ times
         else:
             parameters += 3 * 3 * channels * item + item  # weights, then one bias per filter
             channels = item  # padding 1 keeps the side; the next layer sees `item` channels
