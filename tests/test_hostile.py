@@ -223,3 +223,18 @@ def test_worker_limits_are_applied() -> None:
     assert names <= {"PATH", "LANG", "LC_ALL", "HOME", "TMPDIR", "PYTHONHASHSEED", "PYTHONDONTWRITEBYTECODE",
                      "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "TUTOR_WORKER_TOKEN"}, names
     assert "tutor-worker-" in cwd
+
+
+def test_security_md_states_the_defaults() -> None:
+    """SECURITY.md's limits table is the documentation of Limits: it must not drift."""
+    import re
+    from dataclasses import fields
+
+    from tutor.checking.sandbox import Limits
+
+    text = (HOSTILE.parent.parent / "SECURITY.md").read_text(encoding="utf-8")
+    documented = dict(re.findall(r"^\| `(\w+)` \| ([\d.]+) \|", text, flags=re.MULTILINE))
+    defaults = Limits()
+    assert set(documented) == {f.name for f in fields(Limits)}
+    for name, value in documented.items():
+        assert float(value) == float(getattr(defaults, name)), name

@@ -482,7 +482,9 @@ def run_check(exercise: Exercise, path: Path, options: CheckOptions | None = Non
     """Check one student file for one exercise and return the verdict (never raises for student faults)."""
     options = options or CheckOptions()
     if exercise.call_seconds > options.limits.call_seconds:  # an exercise that trains a model needs longer calls
-        options = replace(options, limits=replace(options.limits, call_seconds=exercise.call_seconds))
+        # The whole-check budget grows with it: the long call on top of the usual budget for the rest.
+        total = max(options.limits.total_seconds, exercise.call_seconds + options.limits.total_seconds)
+        options = replace(options, limits=replace(options.limits, call_seconds=exercise.call_seconds, total_seconds=total))
     started = time.perf_counter()
     run = _Run(exercise, Path(path).resolve(), options)
 
