@@ -165,3 +165,12 @@ def test_limit_options_on_the_command_line(workspace) -> None:  # noqa: ANN001
     verdict = json.loads(starved.stdout)
     assert starved.exit_code == 1 and verdict["status"] == "crashed", verdict
     assert "could not start" in verdict["message"] and "not your code" in verdict["message"]
+
+
+def test_hand_edited_hint_levels_do_not_crash_hint(workspace) -> None:  # noqa: ANN001
+    path = workspace.hints().path
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps({"corr2d": "lots", "conv2d": 1}))
+    result = _tutor("hint", "corr2d")
+    assert result.exit_code == 0, result.output
+    assert json.loads(path.read_text()) == {"conv2d": 1, "corr2d": 1}

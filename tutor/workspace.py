@@ -76,8 +76,8 @@ class Workspace:
         """
         return [problem for problem in (self.progress().repair(), self.hints().repair()) if problem]
 
-    def hints(self) -> JsonStore:
-        return JsonStore(self.state_dir() / "hints.json")
+    def hints(self) -> Hints:
+        return Hints(self.state_dir() / "hints.json")
 
     def hypothesis_dir(self) -> Path:
         return self.state_dir() / "hypothesis"
@@ -344,3 +344,14 @@ class Progress(JsonStore):
                 return ExerciseState.DONE
             return ExerciseState.CHANGED
         return ExerciseState.FAILING
+
+
+class Hints(JsonStore):
+    """Per-exercise hint level already shown: {"corr2d": 2}."""
+
+    def clean(self, data: dict[str, Any]) -> dict[str, Any]:
+        kept = {key: level for key, level in data.items() if isinstance(level, int) and not isinstance(level, bool) and level >= 0}
+        dropped = sorted(set(data) - set(kept))
+        if dropped:
+            self.problem = f"{self._display()} had entries the tutor did not write ({', '.join(dropped[:5])})"
+        return kept
