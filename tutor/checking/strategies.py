@@ -375,3 +375,71 @@ def residual_block_cases(draw: st.DrawFn) -> Case:
         params |= draw(batch_norm_statistics("proj_bn", c_out))
     x = draw(float_arrays((batch, c_in, height, width), bound=2.0))
     return Case.of(("x", x), ("params", params), stride=stride)
+
+
+# -- session 1: image kernels --------------------------------------------------------------------
+IMAGE_MIN_SIDE = 3
+IMAGE_MAX_SIDE = 8
+
+
+@dataclass(frozen=True, eq=False)
+class ProbeCase(Case):
+    """A call without arguments (e.g. a function that returns a kernel) and the images the judge
+    applies its result to. The probes are never passed to the student's function; they are shown
+    in the counterexample, and the engine simplifies them like arguments."""
+
+    probes: tuple[tuple[str, object], ...] = ()
+
+    def named(self) -> dict[str, object]:
+        return dict(self.probes) | super().named()
+
+    def replace(self, name: str, value: object) -> ProbeCase:
+        probes = tuple((k, value if k == name else v) for k, v in self.probes)
+        changed = super().replace(name, value)
+        return ProbeCase(changed.positional, changed.keywords, self.label, probes)
+
+
+def image_probe(image: np.ndarray, label: str = "") -> ProbeCase:
+    return ProbeCase(label=label, probes=(("image", image),))
+
+
+@st.composite
+def profiles(draw: st.DrawFn, length: int, steps_only: bool = False) -> np.ndarray:
+    """Brightness along one axis: one step from dark to bright (or back), or any values."""
+    if steps_only or draw(st.booleans()):
+        at = draw(st.integers(1, length - 1))
+        low, high = sorted(draw(st.lists(st.integers(-8, 8), min_size=2, max_size=2, unique=True)))
+        values = np.where(np.arange(length) < at, low / 2, high / 2)
+        return values[::-1].copy() if draw(st.booleans()) else values
+    return draw(float_arrays((length,)))
+
+
+@st.composite
+def image_probes(draw: st.DrawFn, kind: str = "any") -> ProbeCase:
+    """One probe image (3 to 8 pixels a side, height and width drawn apart) for a kernel, by kind:
+
+    - "any": any values;  "nonnegative": values >= 0;
+    - "constant": one non-zero value everywhere (a flat region);
+    - "rows": constant along each row, so every edge is horizontal (brightness changes downwards only);
+    - "columns": constant along each column, so every edge is vertical (changes left to right only);
+    - "step": one horizontal or vertical step edge, dark to bright or bright to dark;
+    - "point": zeros and one bright pixel, anywhere (the kernel's impulse response).
+    """
+    height = draw(st.integers(IMAGE_MIN_SIDE, IMAGE_MAX_SIDE))
+    width = draw(st.integers(IMAGE_MIN_SIDE, IMAGE_MAX_SIDE))
+    if kind == "any":
+        image = draw(float_arrays((height, width)))
+    elif kind == "nonnegative":
+        image = np.abs(draw(float_arrays((height, width))))
+    elif kind == "constant":
+        image = np.full((height, width), draw(element_values().filter(lambda v: v != 0.0)))
+    elif kind == "rows" or (kind == "step" and draw(st.booleans())):
+        image = np.repeat(draw(profiles(height, steps_only=kind == "step"))[:, None], width, axis=1)
+    elif kind in ("columns", "step"):
+        image = np.repeat(draw(profiles(width, steps_only=kind == "step"))[None, :], height, axis=0)
+    elif kind == "point":
+        image = np.zeros((height, width))
+        image[draw(st.integers(0, height - 1)), draw(st.integers(0, width - 1))] = draw(st.sampled_from([1.0, 2.0, 0.5, 4.0]))
+    else:  # pragma: no cover - a typo in a check
+        raise ValueError(f"unknown probe kind {kind!r}")
+    return image_probe(image)
