@@ -443,3 +443,130 @@ def image_probes(draw: st.DrawFn, kind: str = "any") -> ProbeCase:
     else:  # pragma: no cover - a typo in a check
         raise ValueError(f"unknown probe kind {kind!r}")
     return image_probe(image)
+
+
+# -- session 2: 1×1 convolution and Inception, MobileNetV2, EfficientNet --------------------------
+def _weights_and_bias(draw: st.DrawFn, prefix: str, c_out: int, c_in: int, k: int) -> dict[str, np.ndarray]:
+    return {f"{prefix}_w": draw(float_arrays((c_out, c_in, k, k), bound=1.0)), f"{prefix}_b": draw(float_arrays((c_out,), bound=1.0))}
+
+
+@st.composite
+def conv1x1_cases(draw: st.DrawFn) -> Case:
+    """x (N, C_in, H, W) and a 1×1 kernel w (C_out, C_in, 1, 1), bias or not.
+
+    C_out equals C_in unless a drawn flag says otherwise; the flag shrinks towards "equal", so
+    a transposed weight is shown on a square mixing matrix (where it gives wrong values instead
+    of a shape error), and the other half of the cases keep the channel counts apart.
+    """
+    batch, c_in = draw(st.integers(1, MAX_BATCH)), draw(st.integers(1, 4))
+    c_out = draw(st.integers(1, 4)) if draw(st.booleans()) else c_in
+    height, width = draw(st.integers(1, 5)), draw(st.integers(1, 5))
+    x = draw(float_arrays((batch, c_in, height, width)))
+    w = draw(float_arrays((c_out, c_in, 1, 1)))
+    b = draw(float_arrays((c_out,))) if draw(st.booleans()) else None
+    return Case.of(("x", x), ("w", w), b=b)
+
+
+INCEPTION_BRANCHES = ("branch1", "branch2_reduce", "branch2", "branch3_reduce", "branch3", "branch4")
+"""The named convolutions of an Inception module; each has <name>_w and <name>_b in params."""
+
+
+@st.composite
+def inception_cases(draw: st.DrawFn) -> Case:
+    """x (N, C_in, H, W) and the weights of an Inception module's four branches.
+
+    Branch widths are drawn independently (so a wrong branch order shows), sides stay small so
+    a loop conv2d with a 5×5 kernel answers quickly, and x is sometimes all negative: then a
+    max-pool padded with zeros instead of −inf is wrong on the border.
+    """
+    batch, c_in = draw(st.integers(1, 2)), draw(st.integers(1, 3))
+    height, width = draw(st.integers(1, 5)), draw(st.integers(1, 5))
+    c1, r2, c2, r3, c3, c4 = (draw(st.integers(1, 3)) for _ in range(6))
+    params: dict[str, np.ndarray] = {}
+    params |= _weights_and_bias(draw, "branch1", c1, c_in, 1)
+    params |= _weights_and_bias(draw, "branch2_reduce", r2, c_in, 1)
+    params |= _weights_and_bias(draw, "branch2", c2, r2, 3)
+    params |= _weights_and_bias(draw, "branch3_reduce", r3, c_in, 1)
+    params |= _weights_and_bias(draw, "branch3", c3, r3, 5)
+    params |= _weights_and_bias(draw, "branch4", c4, c_in, 1)
+    x = draw(float_arrays((batch, c_in, height, width), bound=2.0))
+    if draw(st.booleans()):
+        x = -np.abs(x) - 0.5
+    return Case.of(("x", x), ("params", params))
+
+
+@st.composite
+def inverted_residual_cases(draw: st.DrawFn) -> Case:
+    """x (N, C_in, H, W), a MobileNetV2 block's folded weights (expansion t = 1 to 4), stride 1 or 2.
+
+    Half the cases keep C_out = C_in (the residual is added at stride 1), the others change it.
+    Values are large enough that ReLU6's cap at 6 is often reached.
+    """
+    batch, c_in = draw(st.integers(1, 2)), draw(st.integers(1, 3))
+    t = draw(st.integers(1, 4))
+    hidden = t * c_in
+    c_out = c_in if draw(st.booleans()) else draw(st.integers(1, 4))
+    stride = draw(st.sampled_from([1, 2]))
+    height, width = draw(st.integers(1, 6)), draw(st.integers(1, 6))
+    params = {
+        "expand_w": draw(float_arrays((hidden, c_in, 1, 1), bound=2.0)),
+        "expand_b": draw(float_arrays((hidden,), bound=2.0)),
+        "depthwise_w": draw(float_arrays((hidden, 1, 3, 3), bound=1.0)),
+        "depthwise_b": draw(float_arrays((hidden,), bound=1.0)),
+        "project_w": draw(float_arrays((c_out, hidden, 1, 1), bound=1.0)),
+        "project_b": draw(float_arrays((c_out,), bound=1.0)),
+    }
+    x = draw(float_arrays((batch, c_in, height, width), bound=4.0))
+    return Case.of(("x", x), ("params", params), stride=stride)
+
+
+@st.composite
+def inverted_residual_parameter_cases(draw: st.DrawFn) -> Case:
+    """c_in, c_out and the expansion factor t, drawn apart so that a swapped factor shows."""
+    c_in = draw(st.integers(1, 320))
+    c_out = draw(st.integers(1, 320).filter(lambda v: v != c_in))
+    t = draw(st.integers(1, 8))
+    return Case.of(("c_in", c_in), ("c_out", c_out), ("t", t))
+
+
+EFFICIENTNET_COEFFICIENTS = (1.2, 1.1, 1.15)
+"""α, β, γ of Tan & Le 2019: depth, width and resolution bases, with α·β²·γ² ≈ 2."""
+
+
+def _phi_values() -> st.SearchStrategy[float]:
+    """φ in [−2, 6]: mostly whole or half steps (readable), sometimes any float."""
+    return st.one_of(st.integers(-4, 12).map(lambda k: k / 2), st.floats(-2.0, 6.0, allow_nan=False, allow_subnormal=False))
+
+
+@st.composite
+def compound_scaling_cases(draw: st.DrawFn) -> Case:
+    """φ, with EfficientNet's α, β, γ left to their defaults or given as three distinct values in [1.05, 1.6]."""
+    phi = draw(_phi_values())
+    if draw(st.booleans()):
+        return Case.of(("phi", phi))
+    coefficients = draw(st.lists(st.integers(21, 32).map(lambda k: k / 20), min_size=3, max_size=3, unique=True))
+    return Case.of(("phi", phi), alpha=coefficients[0], beta=coefficients[1], gamma=coefficients[2])
+
+
+def _near_tie(value: float, tie: float) -> bool:
+    """Is value within 1e-6 of an integer + tie? (Rounding there depends on the last bit of a float.)"""
+    return abs((value - tie) - round(value - tie)) < 1e-6
+
+
+@st.composite
+def scale_network_cases(draw: st.DrawFn) -> Case:
+    """φ and a base network (layers, channels, resolution), with the default α, β, γ.
+
+    Small channel counts and negative φ are common, so a width rounded down to 0 shows. Cases
+    whose scaled sizes sit within 1e-6 of a rounding boundary are left out: there the answer
+    would depend on the order of floating-point operations, not on understanding.
+    """
+    from hypothesis import assume
+
+    alpha, beta, gamma = EFFICIENTNET_COEFFICIENTS
+    phi = draw(_phi_values())
+    layers, channels, resolution = draw(st.integers(1, 20)), draw(st.integers(1, 96)), draw(st.integers(8, 300))
+    if phi != 0:  # with φ = 0 every multiplier is exactly 1.0
+        assume(not _near_tie(layers * alpha**phi, 0.0))
+        assume(not _near_tie(channels * beta**phi, 0.5) and not _near_tie(resolution * gamma**phi, 0.5))
+    return Case.of(("phi", phi), ("layers", layers), ("channels", channels), ("resolution", resolution))
