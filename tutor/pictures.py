@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 from rich.color import Color
 from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
 from rich.style import Style
 from rich.text import Text
 
@@ -96,6 +97,10 @@ class Picture:
     @property
     def width(self) -> int:
         return max(self.values.shape[1] * 2, len(self.title))
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        """Its exact width, so layouts such as rich's Columns can put pictures side by side."""
+        return Measurement(self.width, self.width)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         if self.title:

@@ -20,6 +20,7 @@ from tutor.workspace import ExerciseState
 if TYPE_CHECKING:
     from tutor.checking.result import CheckResult, Counterexample, PropertyResult
     from tutor.doctor import Finding
+    from tutor.previews import Preview
     from tutor.questions import AnswerResult
     from tutor.watch import WatchView
 
@@ -131,6 +132,15 @@ def statement(course: Course, exercise: Exercise, file_hint: str | None = None, 
     if file_hint:
         parts.append(next_steps(exercise, file_hint))
     return Group(*parts)
+
+
+def preview(shown: Preview) -> RenderableType:
+    """An exercise's pictures side by side (as many per row as fit), then its notes."""
+    from rich.columns import Columns
+
+    parts: list[RenderableType] = [Columns(list(shown.pictures), padding=(1, 3))]
+    parts += [Text(note, style="dim") for note in shown.notes]
+    return Panel(Group(*parts), title=shown.title, border_style="blue", expand=False)
 
 
 def next_steps(exercise: Exercise, file_hint: str) -> RenderableType:

@@ -5,6 +5,7 @@ import click
 from tutor import render
 from tutor.cli.app import Application, pass_app
 from tutor.cli.params import EXERCISE_ID
+from tutor.previews import preview
 from tutor.questions import question_text
 
 
@@ -18,3 +19,6 @@ def command(app: Application, exercise_id: str) -> None:
     where = workspace.display(workspace.exercise_file(exercise)) if workspace else exercise.relative_file()
     text = None if exercise.is_code else question_text(exercise, workspace)
     app.print(render.statement(app.course, exercise, where, text))
+    shown = preview(exercise, workspace)  # optional pictures: tutor/previews/<id>.py
+    if shown is not None:
+        app.print(render.preview(shown))
