@@ -133,7 +133,9 @@ class CheckResult:
         total = sum(p.weight for p in self.properties)
         if self.passed:
             return 1.0
-        if not total:
+        # A verdict about the whole file (e.g. torch loaded behind the checks' backs) earns nothing,
+        # even if every property passed before it was found.
+        if not total or self.status in (Status.FORBIDDEN_IMPORT, Status.TAMPERED):
             return 0.0
         return sum(p.weight for p in self.properties if p.passed) / total
 
