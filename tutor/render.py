@@ -180,7 +180,8 @@ def check_result(result: CheckResult) -> RenderableType:
         parts.append(Text(f"  line {line}: {result.detail['text']}", style="yellow"))
     if failure is not None:
         parts.extend(_property_details(failure))
-    if len(result.properties) > 1:
+    # A table of identical rows (e.g. every function of a stub still not implemented) says nothing.
+    if len(result.properties) > 1 and len({p.status for p in result.properties}) > 1:
         parts.append(_property_summary(result))
     if result.output:
         cut = "  (truncated)" if result.output_truncated else ""
