@@ -1,0 +1,12 @@
+# expect: failed | rounds the depth up
+
+
+def compound_scaling(phi, alpha=1.2, beta=1.1, gamma=1.15):
+    d, w, r = alpha**phi, beta**phi, gamma**phi
+    return d, w, r, d * w**2 * r**2
+
+
+def scale_network(phi, layers, channels, resolution):
+    d, w, r, _ = compound_scaling(phi)
+    return round(layers * d), max(1, round(channels * w)), max(1, round(resolution * r))
+

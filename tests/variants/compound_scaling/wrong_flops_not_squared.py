@@ -1,0 +1,13 @@
+# expect: failed | square
+import math
+
+
+def compound_scaling(phi, alpha=1.2, beta=1.1, gamma=1.15):
+    d, w, r = alpha**phi, beta**phi, gamma**phi
+    return d, w, r, d * w * r
+
+
+def scale_network(phi, layers, channels, resolution):
+    d, w, r, _ = compound_scaling(phi)
+    return math.ceil(layers * d), max(1, round(channels * w)), max(1, round(resolution * r))
+

@@ -1,0 +1,12 @@
+# expect: failed | one step
+import math
+
+
+def compound_scaling(phi, alpha=1.2, beta=1.1, gamma=1.15):
+    return alpha**phi, beta**phi, gamma**phi, alpha * beta**2 * gamma**2
+
+
+def scale_network(phi, layers, channels, resolution):
+    d, w, r, _ = compound_scaling(phi)
+    return math.ceil(layers * d), max(1, round(channels * w)), max(1, round(resolution * r))
+
