@@ -133,7 +133,7 @@ class ArrayComparison(Comparison):
             wrong = int(np.count_nonzero((error > allowed) | ~same_specials))
             return Mismatch(
                 Status.FAILED,
-                f"{wrong} of {expected.size} values differ from the reference; "
+                f"got {wrong} of {expected.size} values wrong (compared with the reference); "
                 f"the worst is at index {index}: expected {expected[index]:.6g}, got {got64[index]:.6g}.",
                 expected=format_value(expected),
                 got=format_value(got),
