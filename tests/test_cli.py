@@ -141,3 +141,17 @@ def test_end_to_end_in_a_real_subprocess(tmp_path: Path) -> None:
     assert "bias" in failed.stdout and "reproduce" in failed.stdout
     unknown = subprocess.run([*tutor, "check", "nope"], cwd=workspace, capture_output=True, text=True, env=env)
     assert unknown.returncode == 2 and "Traceback" not in unknown.stderr
+
+
+def test_next_announces_a_new_session_only_when_the_earlier_one_is_done(workspace: Path) -> None:
+    from tutor.catalog import course
+    from tutor.core import ExerciseRow, session_opening
+    from tutor.workspace import ExerciseState
+
+    loaded = course()
+    first_of_two = next(e for e in loaded.exercises if e.session == 2)
+    done_one = [ExerciseRow(e, ExerciseState.DONE if e.session == 1 else ExerciseState.NOT_STARTED) for e in loaded.exercises]
+    assert "Session 1 complete" in (session_opening(loaded, done_one, first_of_two) or "")
+    half_done = [ExerciseRow(e, ExerciseState.NOT_STARTED) for e in loaded.exercises]
+    assert session_opening(loaded, half_done, first_of_two) is None
+    assert session_opening(loaded, done_one, loaded.exercises[0]) is None

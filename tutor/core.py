@@ -42,6 +42,16 @@ def next_exercise(rows: list[ExerciseRow]) -> Exercise | None:
     return next((row.exercise for row in rows if row.state is not ExerciseState.DONE), None)
 
 
+def session_opening(course: Course, rows: list[ExerciseRow], upcoming: Exercise) -> str | None:
+    """'Session 1 complete…' when `upcoming` opens a session and every earlier one is done."""
+    first_of_session = next(row.exercise for row in rows if row.exercise.session == upcoming.session)
+    earlier = [row for row in rows if row.exercise.session < upcoming.session]
+    if first_of_session.id != upcoming.id or not earlier or any(row.state is not ExerciseState.DONE for row in earlier):
+        return None
+    finished = earlier[-1].exercise.session
+    return f"Session {finished} complete. Session {upcoming.session} starts here: {course.session(upcoming.session).title}."
+
+
 def hint_levels(workspace: Workspace | None, exercise: Exercise, show_all: bool) -> list[str]:
     """The hints to show: one more level each time it is asked, or every level with show_all."""
     if not exercise.hints:
