@@ -121,3 +121,14 @@ def test_verdict_names_file_and_gives_a_reproducer() -> None:
 def test_solution_still_passes_with_a_fixed_seed() -> None:
     result = run_check(course().exercise("conv2d"), SOLUTIONS / "conv2d.py", CheckOptions(seed=12345))
     assert result.passed and result.seed == 12345
+
+
+def test_a_reused_earlier_stub_is_named_not_the_file_being_checked(tmp_path: Path) -> None:
+    """residual_block may import the student's conv2d; if that is still the stub, say so."""
+    import shutil
+
+    shutil.copy(Path("exercises/conv2d.py").resolve(), tmp_path / "conv2d.py")
+    shutil.copy(SOLUTIONS / "residual_block.py", tmp_path / "residual_block.py")
+    result = run_check(course().exercise("residual_block"), tmp_path / "residual_block.py", CheckOptions(derandomize=True))
+    assert result.status is Status.NOT_IMPLEMENTED
+    assert "conv2d.py" in result.message and "tutor check conv2d" in result.message

@@ -343,6 +343,13 @@ class _Run:
         error = reply.error or {}
         kind = error.get("type", "")
         if kind == "NotImplementedError":
+            frames = error.get("frames") or []
+            last = frames[-1] if frames else {}
+            if last and not last.get("own", True):
+                # The student's file reuses an earlier exercise (e.g. their conv2d) that is still a stub.
+                other = os.path.basename(str(last.get("file", "")))
+                values = {"callee": last.get("function", "?"), "other": other, "other_id": other.removesuffix(".py")}
+                raise _Abort(Status.NOT_IMPLEMENTED, messages.NOT_IMPLEMENTED_ELSEWHERE, values, None)
             raise _Abort(Status.NOT_IMPLEMENTED, messages.NOT_IMPLEMENTED, {}, None)
         if kind == "SystemExit":
             raise _Abort(Status.EXITED, messages.EXITED, {"detail": f"SystemExit({error.get('exit_code')})"}, case)

@@ -6,6 +6,10 @@ NOT_IMPLEMENTED = (
     "{function} in {file} still raises NotImplementedError. Replace that line with your "
     "implementation, then run `tutor check {exercise}` again."
 )
+NOT_IMPLEMENTED_ELSEWHERE = (
+    "{function} in {file} uses {callee} from {other}, which still raises NotImplementedError. "
+    "Finish that exercise first (`tutor check {other_id}`), then run `tutor check {exercise}` again."
+)
 MISSING_FILE = "There is no file {file}. Run `tutor reset {exercise}` to get the starting stub back."
 ENCODING_ERROR = (
     "{file} is not valid UTF-8 text (line {line}, byte {position}). Save it as UTF-8 in your editor, "
@@ -79,4 +83,9 @@ TAMPERED = (
 MODIFIED_INPUT = (
     "{function} in {file} changed its input `{argument}` in place. The caller's array must stay as it "
     "was: work on a copy (e.g. {argument} = {argument}.copy()) or build a new array."
+)
+NOT_REPRODUCIBLE = (
+    "{function} in {file} gave a different result when called again with the same input, so a failure "
+    "cannot be replayed: its output depends on something other than its arguments (np.random's global "
+    "state, the clock, a global variable)."
 )
