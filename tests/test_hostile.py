@@ -72,13 +72,13 @@ SCENARIOS: dict[str, Expect] = {
     "corr2d_tensorflow": Expect("forbidden_import", ("tensorflow", "line 3")),
     "corr2d_jax_dunder_import": Expect("forbidden_import", ("jax", "line 6")),
     # -- tampering ----------------------------------------------------------------------------------
-    "conv2d_monkeypatches_numpy": Expect("failed", ("conv2d", "differ from the reference", "expected")),
-    "conv2d_walks_frames_and_gc": Expect("failed", ("conv2d", "differ from the reference", "expected")),
-    "conv2d_prints_fake_result": Expect("failed", ("conv2d", "differ from the reference"), output='"passed": true'),
+    "conv2d_monkeypatches_numpy": Expect("failed", ("conv2d", "values wrong", "expected")),
+    "conv2d_walks_frames_and_gc": Expect("failed", ("conv2d", "values wrong", "expected")),
+    "conv2d_prints_fake_result": Expect("failed", ("conv2d", "values wrong"), output='"passed": true'),
     "conv2d_forges_private_pipe": Expect("tampered", ("conv2d", "private channel")),
     "conv2d_forges_deep_json": Expect("tampered", ("conv2d", "private channel")),
     # conv2d_writes_fake_progress runs in a real workspace: see test_fake_progress_is_overwritten.
-    "conv2d_writes_fake_progress": Expect("failed", ("conv2d", "differ from the reference")),
+    "conv2d_writes_fake_progress": Expect("failed", ("conv2d", "values wrong")),
     # -- wrong results --------------------------------------------------------------------------------
     "conv2d_returns_list": Expect("wrong_type", ("conv2d", "list", "np.asarray")),
     "conv2d_returns_nan": Expect("not_finite", ("conv2d", "nan")),

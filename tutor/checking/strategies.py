@@ -533,18 +533,19 @@ EFFICIENTNET_COEFFICIENTS = (1.2, 1.1, 1.15)
 """α, β, γ of Tan & Le 2019: depth, width and resolution bases, with α·β²·γ² ≈ 2."""
 
 
-def _phi_values() -> st.SearchStrategy[float]:
-    """φ in [−2, 6]: mostly whole or half steps (readable), sometimes any float."""
-    return st.one_of(st.integers(-4, 12).map(lambda k: k / 2), st.floats(-2.0, 6.0, allow_nan=False, allow_subnormal=False))
+def _phi_values(low: int) -> st.SearchStrategy[float]:
+    """φ in [low, 6]: mostly whole or half steps (readable), sometimes any float."""
+    return st.one_of(st.integers(2 * low, 12).map(lambda k: k / 2), st.floats(float(low), 6.0, allow_nan=False, allow_subnormal=False))
 
 
 @st.composite
 def compound_scaling_cases(draw: st.DrawFn) -> Case:
-    """φ, with EfficientNet's α, β, γ left to their defaults or given as three distinct values in [1.05, 1.6]."""
-    phi = draw(_phi_values())
+    """φ in [0, 6] (EfficientNet-B0 and up), with α, β, γ left to their defaults or given as three
+    distinct values in [1.05, 1.3] (so a swap shows, and the measured network stays small)."""
+    phi = draw(_phi_values(0))
     if draw(st.booleans()):
         return Case.of(("phi", phi))
-    coefficients = draw(st.lists(st.integers(21, 32).map(lambda k: k / 20), min_size=3, max_size=3, unique=True))
+    coefficients = draw(st.lists(st.integers(21, 26).map(lambda k: k / 20), min_size=3, max_size=3, unique=True))
     return Case.of(("phi", phi), alpha=coefficients[0], beta=coefficients[1], gamma=coefficients[2])
 
 
@@ -564,9 +565,71 @@ def scale_network_cases(draw: st.DrawFn) -> Case:
     from hypothesis import assume
 
     alpha, beta, gamma = EFFICIENTNET_COEFFICIENTS
-    phi = draw(_phi_values())
+    phi = draw(_phi_values(-2))
     layers, channels, resolution = draw(st.integers(1, 20)), draw(st.integers(1, 96)), draw(st.integers(8, 300))
     if phi != 0:  # with φ = 0 every multiplier is exactly 1.0
         assume(not _near_tie(layers * alpha**phi, 0.0))
         assume(not _near_tie(channels * beta**phi, 0.5) and not _near_tie(resolution * gamma**phi, 0.5))
     return Case.of(("phi", phi), ("layers", layers), ("channels", channels), ("resolution", resolution))
+
+
+# -- session 2: augmentation ----------------------------------------------------------------------
+AUGMENT_MAX_SIDE = 7
+AUGMENT_MAX_PADDING = 3
+
+
+@st.composite
+def chw_images(draw: st.DrawFn, max_channels: int = 3, min_side: int = 1, max_side: int = AUGMENT_MAX_SIDE) -> np.ndarray:
+    """A (C, H, W) float image with values in [0, 1]; C, H and W drawn apart so an axis mix-up shows.
+
+    Mostly quarters (0, 0.25, … 1: readable, exact), sometimes any value in [0, 1].
+    """
+    sides = st.integers(min_side, max_side)
+    shape = (draw(st.integers(1, max_channels)), draw(sides), draw(sides))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    if draw(st.booleans()):
+        return rng.integers(0, 5, size=shape) / 4
+    return rng.uniform(0.0, 1.0, size=shape)
+
+
+def rng_seeds() -> st.SearchStrategy[int]:
+    """A seed passed as `rng`: the student's np.random.default_rng(rng) makes it a Generator."""
+    return st.integers(0, 2**16)
+
+
+@st.composite
+def flip_cases(draw: st.DrawFn) -> Case:
+    return Case.of(("x", draw(chw_images())))
+
+
+@st.composite
+def crop_cases(draw: st.DrawFn, min_padding: int = 0, max_padding: int = AUGMENT_MAX_PADDING) -> Case:
+    """An image of at least 2 × 2 pixels (one pixel makes every bug look like every other), a padding
+    (0 to 3 pixels by default) and a seed."""
+    x = draw(chw_images(min_side=2))
+    padding = draw(st.integers(min_padding, max_padding))
+    return Case.of(("x", x), ("padding", padding), ("rng", draw(rng_seeds())))
+
+
+@st.composite
+def jitter_factors(draw: st.DrawFn) -> float:
+    """A brightness or contrast factor in [0, 2.5]: quarters mostly (1 keeps the image), any float sometimes."""
+    quarters = st.integers(0, 10).map(lambda k: k / 4)
+    anything = st.floats(0.0, 2.5, allow_nan=False, allow_infinity=False, allow_subnormal=False)
+    return draw(st.one_of(quarters, anything))
+
+
+@st.composite
+def jitter_cases(draw: st.DrawFn) -> Case:
+    return Case.of(("x", draw(chw_images())), ("factor", draw(jitter_factors())))
+
+
+@st.composite
+def augment_cases(draw: st.DrawFn) -> Case:
+    """An image and a seed; padding and jitter given by keyword or left at their defaults."""
+    keywords: dict[str, object] = {}
+    if draw(st.booleans()):
+        keywords["padding"] = draw(st.integers(0, AUGMENT_MAX_PADDING))
+    if draw(st.booleans()):
+        keywords["jitter"] = draw(st.sampled_from([0.0, 0.1, 0.25, 0.5, 0.9]))
+    return Case.of(("x", draw(chw_images(min_side=2))), ("rng", draw(rng_seeds())), **keywords)
