@@ -7,7 +7,8 @@ prefer, delete the import and define your own function named conv2d in this file
 """
 
 import numpy as np
-from conv2d import conv2d  # noqa: F401 - your exercises/conv2d.py (run `tutor check conv2d` first)
+
+from conv2d import conv2d  # noqa: F401 - your exercises/conv2d.py, offered for reuse (run `tutor check conv2d` first)
 
 
 def conv1x1(x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:

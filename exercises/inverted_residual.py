@@ -7,7 +7,8 @@ prefer, delete the import and define your own function named depthwise_conv2d in
 """
 
 import numpy as np
-from depthwise_conv2d import depthwise_conv2d  # noqa: F401 - your exercises/depthwise_conv2d.py
+
+from depthwise_conv2d import depthwise_conv2d  # noqa: F401 - your exercises/depthwise_conv2d.py, offered for reuse
 
 
 def inverted_residual(x: np.ndarray, params: dict[str, np.ndarray], stride: int = 1) -> np.ndarray:

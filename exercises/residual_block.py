@@ -8,7 +8,7 @@ delete the import and define your own function named conv2d in this file.
 
 import numpy as np
 
-from conv2d import conv2d  # your exercises/conv2d.py (run `tutor check conv2d` first)
+from conv2d import conv2d  # noqa: F401 - your exercises/conv2d.py, offered for reuse (run `tutor check conv2d` first)
 
 EPS = 1e-5
 """BatchNorm's epsilon, as in torch.nn.BatchNorm2d."""

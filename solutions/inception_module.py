@@ -1,6 +1,7 @@
 """Reference solution for inception_module: 1×1 convolutions as channel mixing, four branches, one concatenation."""
 
 import numpy as np
+
 from conv2d import conv2d
 
 

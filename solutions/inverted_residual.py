@@ -1,6 +1,7 @@
 """Reference solution for inverted_residual: expand, filter depthwise, project linearly, add when the shape allows."""
 
 import numpy as np
+
 from depthwise_conv2d import depthwise_conv2d
 
 

@@ -391,10 +391,8 @@ class _Run:
     # -- reporting -------------------------------------------------------------------------------------
     def _failed_property(self, prop: Property, failure: _Failure, failures: list, examples: int) -> PropertyResult:
         mismatch = failure.mismatch
-        if mismatch.status is Status.ERROR:
-            message = mismatch.message
-        elif mismatch.status is Status.MODIFIED_INPUT:
-            message = mismatch.message
+        if mismatch.status in (Status.ERROR, Status.MODIFIED_INPUT):
+            message = mismatch.message  # already a full sentence naming the function
         else:
             message = messages.FAILED.format(**self.values(function=prop.function, what=mismatch.message))
         diagnosis = self.diagnose(prop, failure.case, failure.got, failures)
