@@ -27,7 +27,9 @@ def timed(command: list[str], cwd: Path, repeat: int, env: dict[str, str]) -> fl
     samples = []
     for _ in range(repeat):
         started = time.perf_counter()
-        subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        subprocess.run(
+            command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+        )
         samples.append(time.perf_counter() - started)
     return statistics.median(samples)
 
@@ -50,7 +52,9 @@ def main() -> None:
             "tutor next": timed([*tutor, "next"], workspace, repeat, env),
             "tutor --help": timed([*tutor, "--help"], workspace, repeat, env),
         }
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
+    )
     print(f"median of {repeat} runs each\n")
     for name, seconds in figures.items():
         print(f"  {name:<32} {seconds:6.3f} s")

@@ -7,7 +7,9 @@ Only the standard library (math) and NumPy are needed.
 import math  # noqa: F401 - math.ceil is useful here
 
 
-def compound_scaling(phi: float, alpha: float = 1.2, beta: float = 1.1, gamma: float = 1.15) -> tuple[float, float, float, float]:
+def compound_scaling(
+    phi: float, alpha: float = 1.2, beta: float = 1.1, gamma: float = 1.15
+) -> tuple[float, float, float, float]:
     """EfficientNet's multipliers for the compound coefficient phi (φ ≥ 0).
 
     Returns (depth, width, resolution, flops):

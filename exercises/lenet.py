@@ -78,7 +78,11 @@ def lenet_stages(x: np.ndarray, seed: int) -> dict[str, list[np.ndarray]]:
             out = layer(out)
             stages.append(out.numpy().copy())
         final = model(torch.from_numpy(x)).numpy().copy()
-    return {"parameters": [p.detach().numpy().copy() for p in model.parameters()], "stages": stages, "output": [final]}
+    return {
+        "parameters": [p.detach().numpy().copy() for p in model.parameters()],
+        "stages": stages,
+        "output": [final],
+    }
 
 
 if __name__ == "__main__":
@@ -91,5 +95,7 @@ if __name__ == "__main__":
     data = training_split()
     with torch.no_grad():
         predicted = model(torch.from_numpy(np.array(data.images))).argmax(dim=1).numpy()
-    print(f"trained in {time.perf_counter() - started:.1f} s; accuracy on the training digits {np.mean(predicted == data.labels):.1%}")
+    print(
+        f"trained in {time.perf_counter() - started:.1f} s; accuracy on the training digits {np.mean(predicted == data.labels):.1%}"
+    )
     print("Now run: tutor check lenet")

@@ -3,7 +3,9 @@
 import math
 
 
-def compound_scaling(phi: float, alpha: float = 1.2, beta: float = 1.1, gamma: float = 1.15) -> tuple[float, float, float, float]:
+def compound_scaling(
+    phi: float, alpha: float = 1.2, beta: float = 1.1, gamma: float = 1.15
+) -> tuple[float, float, float, float]:
     depth, width, resolution = alpha**phi, beta**phi, gamma**phi
     # A convolution costs H·W·C_in·C_out·k² per layer: width enters twice (C_in and C_out) and
     # resolution twice (H and W); depth once (the number of layers).

@@ -29,7 +29,9 @@ def inception_module(x: np.ndarray, params: dict[str, np.ndarray]) -> np.ndarray
         return np.maximum(conv2d(z, params[f"{name}_w"], params[f"{name}_b"], padding=padding), 0.0)
 
     branch1 = one_by_one(x, "branch1")
-    branch2 = k_by_k(one_by_one(x, "branch2_reduce"), "branch2", padding=1)  # the 1×1 shrinks the channels first
+    branch2 = k_by_k(
+        one_by_one(x, "branch2_reduce"), "branch2", padding=1
+    )  # the 1×1 shrinks the channels first
     branch3 = k_by_k(one_by_one(x, "branch3_reduce"), "branch3", padding=2)
     branch4 = one_by_one(_max_pool_3x3_same(x), "branch4")
     return np.concatenate([branch1, branch2, branch3, branch4], axis=1)  # axis 1: the channels

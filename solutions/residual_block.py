@@ -12,7 +12,9 @@ def _bn(z: np.ndarray, params: dict[str, np.ndarray], name: str) -> np.ndarray:
     def per_channel(key: str) -> np.ndarray:
         return params[f"{name}_{key}"][None, :, None, None]
 
-    return per_channel("gamma") * (z - per_channel("mean")) / np.sqrt(per_channel("var") + EPS) + per_channel("beta")
+    return per_channel("gamma") * (z - per_channel("mean")) / np.sqrt(per_channel("var") + EPS) + per_channel(
+        "beta"
+    )
 
 
 def residual_block(x: np.ndarray, params: dict[str, np.ndarray], stride: int = 1) -> np.ndarray:

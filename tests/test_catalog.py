@@ -51,7 +51,11 @@ def test_unknown_field_names_file_row_and_fix(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD.replace('reference = "r"', 'reference = "r"\npoitns = 3'))
     with pytest.raises(CatalogError) as caught:
         load_course(path)
-    assert "poitns" in caught.value.message and "corr2d" in caught.value.message and str(path) in caught.value.message
+    assert (
+        "poitns" in caught.value.message
+        and "corr2d" in caught.value.message
+        and str(path) in caught.value.message
+    )
     assert "Allowed fields" in caught.value.hint
 
 

@@ -51,7 +51,11 @@ def test_list_json_and_next(workspace: Path) -> None:
     assert rows[0]["id"] == "corr2d" and all(r["status"] == "not started" for r in rows)
     assert {"id", "status", "points", "session"} <= set(rows[0])
     shown = run("next").output
-    assert "cross-correlation" in shown.lower() and "exercises/corr2d.py" in shown and "tutor check corr2d" in shown
+    assert (
+        "cross-correlation" in shown.lower()
+        and "exercises/corr2d.py" in shown
+        and "tutor check corr2d" in shown
+    )
     assert "tutor list" not in run().output or True  # bare `tutor` renders without error
     assert run().exit_code == 0
 
@@ -132,14 +136,20 @@ def test_end_to_end_in_a_real_subprocess(tmp_path: Path) -> None:
     subprocess.run([*tutor, "init", "ws"], cwd=tmp_path, check=True, capture_output=True, env=env)
     workspace = tmp_path / "ws"
     shutil.copy(SOLUTIONS / "conv2d.py", workspace / "exercises" / "conv2d.py")
-    passed = subprocess.run([*tutor, "check", "conv2d", "--json"], cwd=workspace, capture_output=True, text=True, env=env)
+    passed = subprocess.run(
+        [*tutor, "check", "conv2d", "--json"], cwd=workspace, capture_output=True, text=True, env=env
+    )
     assert passed.returncode == 0, passed.stderr
     assert json.loads(passed.stdout)["status"] == "passed"
     shutil.copy(VARIANTS / "conv2d" / "wrong_no_bias.py", workspace / "exercises" / "conv2d.py")
-    failed = subprocess.run([*tutor, "check", "conv2d"], cwd=workspace, capture_output=True, text=True, env=env)
+    failed = subprocess.run(
+        [*tutor, "check", "conv2d"], cwd=workspace, capture_output=True, text=True, env=env
+    )
     assert failed.returncode == 1
     assert "bias" in failed.stdout and "reproduce" in failed.stdout
-    unknown = subprocess.run([*tutor, "check", "nope"], cwd=workspace, capture_output=True, text=True, env=env)
+    unknown = subprocess.run(
+        [*tutor, "check", "nope"], cwd=workspace, capture_output=True, text=True, env=env
+    )
     assert unknown.returncode == 2 and "Traceback" not in unknown.stderr
 
 
@@ -150,7 +160,10 @@ def test_next_announces_a_new_session_only_when_the_earlier_one_is_done(workspac
 
     loaded = course()
     first_of_two = next(e for e in loaded.exercises if e.session == 2)
-    done_one = [ExerciseRow(e, ExerciseState.DONE if e.session == 1 else ExerciseState.NOT_STARTED) for e in loaded.exercises]
+    done_one = [
+        ExerciseRow(e, ExerciseState.DONE if e.session == 1 else ExerciseState.NOT_STARTED)
+        for e in loaded.exercises
+    ]
     assert "Session 1 complete" in (session_opening(loaded, done_one, first_of_two) or "")
     half_done = [ExerciseRow(e, ExerciseState.NOT_STARTED) for e in loaded.exercises]
     assert session_opening(loaded, half_done, first_of_two) is None

@@ -17,7 +17,14 @@ from tutor.doctor import Level, check_library, check_python
 
 def doctor(cwd: Path, **env: str) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | {"COLUMNS": "400", **env}
-    return subprocess.run([sys.executable, "-m", "tutor", "doctor"], cwd=cwd, env=environment, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "tutor", "doctor"],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.fixture
@@ -34,7 +41,16 @@ def line_of(output: str, name: str) -> str:
 def test_healthy_workspace(workspace: Path) -> None:
     done = doctor(workspace)
     assert done.returncode == 0, done.stdout + done.stderr
-    for name in ("Python", "numpy", "torch", "hypothesis", "workspace", "tutor.toml", "exercise files", "write permission"):
+    for name in (
+        "Python",
+        "numpy",
+        "torch",
+        "hypothesis",
+        "workspace",
+        "tutor.toml",
+        "exercise files",
+        "write permission",
+    ):
         assert line_of(done.stdout, name).startswith("✓"), done.stdout
     assert "Everything is ready." in done.stdout
     assert "Traceback" not in done.stdout + done.stderr

@@ -69,7 +69,13 @@ def _roundtrip(value: object) -> object:
 
 
 def test_wire_round_trips_arrays_scalars_and_containers() -> None:
-    value = {"x": np.arange(6, dtype=np.float32).reshape(2, 3), "n": np.int64(7), "pair": (1, 2.5), "none": None, "inf": float("inf")}
+    value = {
+        "x": np.arange(6, dtype=np.float32).reshape(2, 3),
+        "n": np.int64(7),
+        "pair": (1, 2.5),
+        "none": None,
+        "inf": float("inf"),
+    }
     back = _roundtrip(value)
     assert isinstance(back, dict)
     assert back["x"].dtype == np.float32 and np.array_equal(back["x"], value["x"])
@@ -110,12 +116,26 @@ def test_last_failure_is_replayed_first(tmp_path: Path) -> None:
 
 
 def test_verdict_names_file_and_gives_a_reproducer() -> None:
-    result = run_check(course().exercise("corr2d"), VARIANTS / "corr2d" / "wrong_flipped_kernel.py", CheckOptions(derandomize=True))
+    result = run_check(
+        course().exercise("corr2d"),
+        VARIANTS / "corr2d" / "wrong_flipped_kernel.py",
+        CheckOptions(derandomize=True),
+    )
     example = result.first_failure().counterexample  # type: ignore[union-attr]
     assert "wrong_flipped_kernel.py" in result.message
     assert example is not None and "corr2d(x, k)" in example.call and example.tolerance
     namespace: dict = {}
-    exec(compile(example.reproduce.replace("from wrong_flipped_kernel import corr2d  # run this inside corr2d/", "from solutions.corr2d import corr2d"), "<reproduce>", "exec"), namespace)
+    exec(
+        compile(
+            example.reproduce.replace(
+                "from wrong_flipped_kernel import corr2d  # run this inside corr2d/",
+                "from solutions.corr2d import corr2d",
+            ),
+            "<reproduce>",
+            "exec",
+        ),
+        namespace,
+    )
 
 
 def test_solution_still_passes_with_a_fixed_seed() -> None:
@@ -129,6 +149,8 @@ def test_a_reused_earlier_stub_is_named_not_the_file_being_checked(tmp_path: Pat
 
     shutil.copy(Path("exercises/conv2d.py").resolve(), tmp_path / "conv2d.py")
     shutil.copy(SOLUTIONS / "residual_block.py", tmp_path / "residual_block.py")
-    result = run_check(course().exercise("residual_block"), tmp_path / "residual_block.py", CheckOptions(derandomize=True))
+    result = run_check(
+        course().exercise("residual_block"), tmp_path / "residual_block.py", CheckOptions(derandomize=True)
+    )
     assert result.status is Status.NOT_IMPLEMENTED
     assert "conv2d.py" in result.message and "tutor check conv2d" in result.message

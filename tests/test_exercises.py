@@ -29,7 +29,9 @@ def test_exercise_is_complete(exercise_id: str) -> None:
     assert "raise NotImplementedError" in stub and "TODO" in stub
     wrong = [v for v in VARIANTS if v.exercise == exercise_id and v.status != "passed"]
     minimum = MIN_WRONG_VARIANTS.get(exercise_id, DEFAULT_MIN_WRONG)
-    assert len(wrong) >= minimum, f"{exercise_id} has {len(wrong)} wrong variants in tests/variants/, needs {minimum}"
+    assert len(wrong) >= minimum, (
+        f"{exercise_id} has {len(wrong)} wrong variants in tests/variants/, needs {minimum}"
+    )
 
 
 @pytest.mark.parametrize("exercise_id", CODE_EXERCISES)

@@ -29,7 +29,17 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize(
     "args",
-    [[], ["--help"], ["list"], ["list", "--json"], ["next"], ["show", "conv2d"], ["hint", "conv2d"], ["hint", "corr2d", "--all"], ["check", "--help"]],
+    [
+        [],
+        ["--help"],
+        ["list"],
+        ["list", "--json"],
+        ["next"],
+        ["show", "conv2d"],
+        ["hint", "conv2d"],
+        ["hint", "corr2d", "--all"],
+        ["check", "--help"],
+    ],
     ids=lambda a: " ".join(a) or "bare",
 )
 def test_command_does_not_import_torch_or_hypothesis(workspace: Path, args: list[str]) -> None:
@@ -41,5 +51,10 @@ def test_command_does_not_import_torch_or_hypothesis(workspace: Path, args: list
 
 def test_probe_can_see_a_heavy_import(workspace: Path) -> None:
     """The probe itself works: `check` does import torch."""
-    done = subprocess.run([sys.executable, "-c", PROBE, "check", "conv_output_size"], cwd=workspace, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, "check", "conv_output_size"],
+        cwd=workspace,
+        capture_output=True,
+        text=True,
+    )
     assert "torch" in [line for line in done.stderr.splitlines() if line.startswith("HEAVY=")][0]

@@ -65,8 +65,12 @@ SCENARIOS: dict[str, Expect] = {
     "conv2d_torch_obfuscated_name": Expect("forbidden_import", ("torch", "line 10")),
     "conv2d_torch_via_helper": Expect("forbidden_import", ("torch", "fast_conv.py")),
     # Importing torch for real takes seconds on a busy machine: a longer import deadline.
-    "conv2d_torch_blocker_removed": Expect("forbidden_import", ("torch", "was loaded"), limits={"call_seconds": 20.0}),
-    "conv2d_torch_in_subprocess": Expect("forbidden_import", ("torch", "another process"), limits={"call_seconds": 20.0}, seconds=45.0),
+    "conv2d_torch_blocker_removed": Expect(
+        "forbidden_import", ("torch", "was loaded"), limits={"call_seconds": 20.0}
+    ),
+    "conv2d_torch_in_subprocess": Expect(
+        "forbidden_import", ("torch", "another process"), limits={"call_seconds": 20.0}, seconds=45.0
+    ),
     "conv2d_scipy_signal": Expect("forbidden_import", ("scipy.signal", "line 3")),
     "corr2d_scipy_ndimage_importlib": Expect("forbidden_import", ("scipy.ndimage", "line 8")),
     "corr2d_tensorflow": Expect("forbidden_import", ("tensorflow", "line 3")),
@@ -220,8 +224,19 @@ def test_worker_limits_are_applied() -> None:
     assert rows["Max core file size"][0] == "0"
     assert int(rows["Max processes"][0]) >= 40  # tasks already running for this user + 40
     names = {item.split(b"=", 1)[0].decode() for item in environ if item}
-    assert names <= {"PATH", "LANG", "LC_ALL", "HOME", "TMPDIR", "PYTHONHASHSEED", "PYTHONDONTWRITEBYTECODE",
-                     "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "TUTOR_WORKER_TOKEN"}, names
+    assert names <= {
+        "PATH",
+        "LANG",
+        "LC_ALL",
+        "HOME",
+        "TMPDIR",
+        "PYTHONHASHSEED",
+        "PYTHONDONTWRITEBYTECODE",
+        "OPENBLAS_NUM_THREADS",
+        "OMP_NUM_THREADS",
+        "MKL_NUM_THREADS",
+        "TUTOR_WORKER_TOKEN",
+    }, names
     assert "tutor-worker-" in cwd
 
 

@@ -63,14 +63,22 @@ def test_solution_shows_every_kernel_and_sobel_x_lights_up_dark_to_bright(worksp
     assert _titles(shown) == ["sample image", *EXERCISE.functions]
     sobel_x = next(p for p in shown.pictures if isinstance(p, Picture) and p.title == "sobel_x").values
     image = pictures.sample_image()
-    assert sobel_x[6, 1] > 0 and sobel_x[6, 8] < 0  # the square's left edge is dark to bright, its right edge bright to dark
+    assert (
+        sobel_x[6, 1] > 0 and sobel_x[6, 8] < 0
+    )  # the square's left edge is dark to bright, its right edge bright to dark
     assert abs(sobel_x[4, 4]) < 1e-12  # flat inside the square
     assert np.allclose(next(p.values for p in shown.pictures if p.title == "identity"), image)
 
 
 def test_partial_file_shows_what_works_and_says_what_is_missing(workspace: Workspace) -> None:
     stub = (STUBS / "image_kernels.py").read_text(encoding="utf-8")
-    _write(workspace, stub.replace("    # TODO: return a (3, 3) float array with one 1 in the right place.\n    raise NotImplementedError", "    return np.pad(np.ones((1, 1)), 1)"))
+    _write(
+        workspace,
+        stub.replace(
+            "    # TODO: return a (3, 3) float array with one 1 in the right place.\n    raise NotImplementedError",
+            "    return np.pad(np.ones((1, 1)), 1)",
+        ),
+    )
     shown = preview(EXERCISE, workspace)
     assert _titles(shown) == ["sample image", "identity"]
     assert sum("not written yet" in note for note in shown.notes) == 5
@@ -81,8 +89,16 @@ def test_partial_file_shows_what_works_and_says_what_is_missing(workspace: Works
     [
         ("def identity(:\n", "could not be run"),
         ("import numpy as np\nraise RuntimeError('boom')\n", "RuntimeError"),
-        ("import numpy as np\n" + "".join(f"def {f}():\n    return [[1, 2, 3]]\n" for f in EXERCISE.functions), "not a (3, 3) array"),
-        ("import numpy as np\n" + "".join(f"def {f}():\n    while True:\n        pass\n" for f in EXERCISE.functions), "could not be run"),
+        (
+            "import numpy as np\n"
+            + "".join(f"def {f}():\n    return [[1, 2, 3]]\n" for f in EXERCISE.functions),
+            "not a (3, 3) array",
+        ),
+        (
+            "import numpy as np\n"
+            + "".join(f"def {f}():\n    while True:\n        pass\n" for f in EXERCISE.functions),
+            "could not be run",
+        ),
     ],
     ids=["syntax error", "raises on import", "lists", "hangs"],
 )
@@ -106,8 +122,15 @@ def test_exercises_without_a_preview_have_none() -> None:
 def test_show_does_not_import_torch_or_hypothesis(tmp_path: Path, solved: bool) -> None:
     subprocess.run([sys.executable, "-c", PROBE, "init", "ws"], cwd=tmp_path, check=True, capture_output=True)
     if solved:
-        (tmp_path / "ws" / "exercises" / "image_kernels.py").write_text((SOLUTIONS / "image_kernels.py").read_text(encoding="utf-8"))
-    done = subprocess.run([sys.executable, "-c", PROBE, "show", "image_kernels"], cwd=tmp_path / "ws", capture_output=True, text=True)
+        (tmp_path / "ws" / "exercises" / "image_kernels.py").write_text(
+            (SOLUTIONS / "image_kernels.py").read_text(encoding="utf-8")
+        )
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, "show", "image_kernels"],
+        cwd=tmp_path / "ws",
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
     assert [line for line in done.stderr.splitlines() if line.startswith("HEAVY=")] == ["HEAVY="]
     assert ("sobel_x" in done.stdout.split("Your kernels on a sample image")[1]) is solved

@@ -25,9 +25,18 @@ def test_published_parameter_totals(name: str) -> None:
 def test_lenet_shapes_after_every_stage() -> None:
     shapes = [shape for _, shape in models.stage_shapes(models.lenet5(), (3, 1, 32, 32))]
     assert shapes == [
-        (3, 6, 28, 28), (3, 6, 28, 28), (3, 6, 14, 14),
-        (3, 16, 10, 10), (3, 16, 10, 10), (3, 16, 5, 5),
-        (3, 400), (3, 120), (3, 120), (3, 84), (3, 84), (3, 10),
+        (3, 6, 28, 28),
+        (3, 6, 28, 28),
+        (3, 6, 14, 14),
+        (3, 16, 10, 10),
+        (3, 16, 10, 10),
+        (3, 16, 5, 5),
+        (3, 400),
+        (3, 120),
+        (3, 120),
+        (3, 84),
+        (3, 84),
+        (3, 10),
     ]
 
 
@@ -35,7 +44,9 @@ def test_lenet_real_forward_is_n_by_10() -> None:
     assert models.lenet5()(torch.zeros(2, 1, 32, 32)).shape == (2, 10)
 
 
-@pytest.mark.parametrize(("name", "side", "flat"), [("alexnet", 227, 256 * 6 * 6), ("vgg16", 224, 512 * 7 * 7)])
+@pytest.mark.parametrize(
+    ("name", "side", "flat"), [("alexnet", 227, 256 * 6 * 6), ("vgg16", 224, 512 * 7 * 7)]
+)
 def test_big_models_flatten_where_the_paper_says(name: str, side: int, flat: int) -> None:
     with torch.device("meta"):
         model = getattr(models, name)()

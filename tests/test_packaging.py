@@ -17,7 +17,18 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_wheel_install_then_init_show_and_check(tmp_path: Path) -> None:
     wheels = tmp_path / "dist"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(wheels), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(wheels),
+            str(ROOT),
+        ],
         check=True,
         capture_output=True,
     )
@@ -25,12 +36,27 @@ def test_wheel_install_then_init_show_and_check(tmp_path: Path) -> None:
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=False)
     python = env_dir / "bin" / "python"
-    site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], capture_output=True, text=True, check=True).stdout.strip()
+    site = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     # Reuse this environment's numpy/torch/rich/click through a .pth (no second multi-GB torch),
     # while the tutor package itself comes only from the wheel.
     Path(site, "parent_env.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q", str(wheel)], check=True, capture_output=True)
-    where = subprocess.run([python, "-c", "import tutor; print(tutor.__file__)"], cwd=tmp_path, capture_output=True, text=True, check=True).stdout
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q", str(wheel)],
+        check=True,
+        capture_output=True,
+    )
+    where = subprocess.run(
+        [python, "-c", "import tutor; print(tutor.__file__)"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert where.startswith(str(env_dir)), where
     tutor = env_dir / "bin" / "tutor"
     subprocess.run([tutor, "init", "ws", "--student", "abc"], cwd=tmp_path, check=True, capture_output=True)

@@ -75,8 +75,17 @@ def test_every_drawn_variant_has_a_measurable_answer(exercise_id: str) -> None:
 
 def test_textbook_answers_are_the_published_ones() -> None:
     """Known numbers from the literature, so `measure` is tested against something independent."""
-    assert _truth("conv_output_volume", None) == {"height": (55,), "width": (55,), "depth": (96,)}  # AlexNet conv1
-    assert _truth("pooling_output", None) == {"height": (27,), "width": (27,), "depth": (96,), "parameters": (0,)}
+    assert _truth("conv_output_volume", None) == {
+        "height": (55,),
+        "width": (55,),
+        "depth": (96,),
+    }  # AlexNet conv1
+    assert _truth("pooling_output", None) == {
+        "height": (27,),
+        "width": (27,),
+        "depth": (96,),
+        "parameters": (0,),
+    }
     assert _truth("why_cnn_params", None) == {"conv": (456,), "fc": (14_455_392,)}  # 3072 × 4704 + 4704
     sizes = _truth("filter_sizes", None)
     assert sizes["a_size"] == (5,) and sizes["a_filters"] == (6,)
@@ -100,7 +109,9 @@ def test_right_answers_are_accepted_part_by_part(tmp_path: Path) -> None:
     workspace = _workspace(tmp_path)
     exercise = course().exercise("conv_output_volume")
     truth = _truth("conv_output_volume", workspace.student)
-    results = [check_answer(workspace, exercise, None, str(truth[part][0])) for part in ("height", "width", "depth")]
+    results = [
+        check_answer(workspace, exercise, None, str(truth[part][0])) for part in ("height", "width", "depth")
+    ]
     assert [r.part for r in results] == ["height", "width", "depth"], "parts are asked in turn"
     assert all(r.correct for r in results) and results[-1].done and not results[0].done
     assert results[0].next_part is not None and results[0].next_part.name == "width"
@@ -150,7 +161,9 @@ def test_grading_recomputes_from_answers_toml(tmp_path: Path) -> None:
     assert grades["why_cnn_params"].status == "not_answered" and grades["why_cnn_params"].points == 0
     # Editing answers.toml by hand: the grade follows the file, and `tutor list` says it changed.
     text = workspace.answers_path().read_text(encoding="utf-8")
-    workspace.answers_path().write_text(text.replace(f"width = {truth['width'][0] + 1}", f"width = {truth['width'][0]}"))
+    workspace.answers_path().write_text(
+        text.replace(f"width = {truth['width'][0] + 1}", f"width = {truth['width'][0]}")
+    )
     regraded = {g.question: g for g in grade_answers(workspace, course())}["pooling_output"]
     assert regraded.points == pytest.approx(exercise.points / 2)
     assert answer_states(workspace, [exercise])["pooling_output"] is ExerciseState.FAILING
@@ -216,7 +229,17 @@ def test_cli_answer_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 
 @pytest.mark.parametrize("exercise_id", ["why_cnn_params", "filter_sizes"])
 def test_show_question_does_not_import_torch(tmp_path: Path, exercise_id: str) -> None:
-    subprocess.run([sys.executable, "-c", PROBE, "init", "ws", "--student", "s42"], cwd=tmp_path, check=True, capture_output=True)
-    done = subprocess.run([sys.executable, "-c", PROBE, "show", exercise_id], cwd=tmp_path / "ws", capture_output=True, text=True)
+    subprocess.run(
+        [sys.executable, "-c", PROBE, "init", "ws", "--student", "s42"],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, "show", exercise_id],
+        cwd=tmp_path / "ws",
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
     assert [line for line in done.stderr.splitlines() if line.startswith("HEAVY=")] == ["HEAVY="]

@@ -62,12 +62,16 @@ def plain(renderable: object, width: int = 80) -> str:
 
 
 def terminal(renderable: object, width: int = 120, no_color: bool = False) -> str:
-    console = Console(file=io.StringIO(), width=width, force_terminal=True, color_system="truecolor", no_color=no_color)
+    console = Console(
+        file=io.StringIO(), width=width, force_terminal=True, color_system="truecolor", no_color=no_color
+    )
     console.print(renderable)
     return console.file.getvalue()  # type: ignore[attr-defined]
 
 
-def example(expected: np.ndarray, got: np.ndarray, allowed: float | None = 1e-4, explanation: str | None = None) -> Counterexample:
+def example(
+    expected: np.ndarray, got: np.ndarray, allowed: float | None = 1e-4, explanation: str | None = None
+) -> Counterexample:
     return Counterexample(
         call="f(x)",
         arguments={"x": "…"},
@@ -127,7 +131,9 @@ def test_side_by_side_only_on_a_wide_terminal() -> None:
     assert "yours" in heading, "on a wide terminal expected and yours share a line"
     assert "\x1b[" in terminal(diff, width=120), "a terminal gets colour"
     narrow = plain(diff, width=120)
-    assert not any("expected" in line and "yours" in line for line in narrow.splitlines()), "no wide layout in a pipe"
+    assert not any("expected" in line and "yours" in line for line in narrow.splitlines()), (
+        "no wide layout in a pipe"
+    )
     assert "\x1b[" not in narrow
     assert "5*" in narrow and "4*" not in narrow
 
@@ -188,12 +194,16 @@ def test_different_shapes_explained_in_words_from_a_real_check(unpadded) -> None
     text = plain(render.check_result(unpadded), width=200)
     sentence = f"your output is {tuple(ce.got_shape)}, expected {tuple(ce.expected_shape)}: "
     assert sentence in text
-    assert re.search(r"(height|width) \d+ vs \d+ — check ⌊\(n\+2p−f\)/s⌋\+1 with n=\d+, p=\d+, f=\d+, s=\d+", text)
+    assert re.search(
+        r"(height|width) \d+ vs \d+ — check ⌊\(n\+2p−f\)/s⌋\+1 with n=\d+, p=\d+, f=\d+, s=\d+", text
+    )
     assert text.count("your output is") == 1, "said once, not repeated"
 
 
 def test_different_small_shapes_show_both_arrays() -> None:
-    ce = example(np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[1.0, 2.0]]), explanation="height 1 vs 2 — check it.")
+    ce = example(
+        np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[1.0, 2.0]]), explanation="height 1 vs 2 — check it."
+    )
     text = plain(render._diff_view(ce))
     assert "your output is (1, 2), expected (2, 2): height 1 vs 2" in text
     assert "expected (2, 2)" in text and "yours (1, 2)" in text and "*" not in text
@@ -230,7 +240,9 @@ def test_save_png_writes_a_readable_png(tmp_path: Path, flipped) -> None:  # noq
     # The "where they differ" panel is the rightmost: some amber, some pale pixels.
     colours = {tuple(rows[y][x : x + 3]) for y in range(height) for x in range(0, width * 3, 3)}
     assert (255, 160, 0) in colours and (225, 225, 225) in colours
-    assert (width, height) == (8 + 3 * (4 * 16 + 8), 3 * 16 + 16), "three 3×4 panels of 16-pixel squares with 8-pixel gaps"
+    assert (width, height) == (8 + 3 * (4 * 16 + 8), 3 * 16 + 16), (
+        "three 3×4 panels of 16-pixel squares with 8-pixel gaps"
+    )
 
 
 # -- the command line: --save-png, the dashboard, the finished course, the list at 80 columns -------------
@@ -293,10 +305,14 @@ def test_list_reads_well_at_80_columns() -> None:
     the_course = course()
     rows = rows_in({})
     upcoming = next_exercise(rows)
-    lines = plain(render.course_table(the_course, rows, upcoming.id if upcoming else None), width=80).splitlines()
+    lines = plain(
+        render.course_table(the_course, rows, upcoming.id if upcoming else None), width=80
+    ).splitlines()
     assert all(len(line) <= 80 for line in lines)
     for exercise in the_course.exercises:  # every id on one line, never cut
-        assert any(re.search(rf"\b{exercise.order + 1}\s+{exercise.id}\b", line) for line in lines), exercise.id
+        assert any(re.search(rf"\b{exercise.order + 1}\s+{exercise.id}\b", line) for line in lines), (
+            exercise.id
+        )
     assert "Topic" not in "\n".join(lines), "the Topic column is for wide terminals only"
     wide = ANSI.sub("", terminal(render.course_table(the_course, rows, None), width=140))
     assert "Topic" in wide

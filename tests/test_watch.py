@@ -46,7 +46,9 @@ def corr2d(x, k):
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
-    result = CliRunner().invoke(cli, ["init", str(tmp_path / "ws"), "--student", "s42"], catch_exceptions=False)
+    result = CliRunner().invoke(
+        cli, ["init", str(tmp_path / "ws"), "--student", "s42"], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     return tmp_path / "ws"
 
@@ -59,7 +61,9 @@ class Terminal:
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
         env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "CI")}
         env |= {"TERM": "xterm-256color", "COLUMNS": str(columns), "LINES": str(lines)}
-        self.process = subprocess.Popen(args, cwd=cwd, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
+        self.process = subprocess.Popen(
+            args, cwd=cwd, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+        )
         os.close(slave)
         self.master = master
         self.raw = b""
@@ -97,7 +101,9 @@ class Terminal:
             if self.process.poll() is not None:
                 break
             time.sleep(0.1)
-        raise AssertionError(f"did not see {needles!r} within {timeout:g} s; the screen shows:\n{self.text(since)[-3000:]}")
+        raise AssertionError(
+            f"did not see {needles!r} within {timeout:g} s; the screen shows:\n{self.text(since)[-3000:]}"
+        )
 
     def press(self, key: str) -> None:
         os.write(self.master, key.encode())
@@ -184,7 +190,9 @@ def test_polling_sees_a_save_by_rename_with_the_same_size(tmp_path: Path) -> Non
     replacement = tmp_path / ".f.py.swp"
     replacement.write_text("a = 2\n")
     stat = path.stat()
-    os.utime(replacement, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same mtime: only the inode differs
+    os.utime(
+        replacement, ns=(stat.st_atime_ns, stat.st_mtime_ns)
+    )  # same size, same mtime: only the inode differs
     os.replace(replacement, path)
     assert watcher.changed()
     assert not watcher.changed()
@@ -192,10 +200,18 @@ def test_polling_sees_a_save_by_rename_with_the_same_size(tmp_path: Path) -> Non
 
 def test_exercise_ids_complete_in_the_shell(workspace: Path) -> None:
     """click's completion protocol, as bash calls it (see README: shell completion)."""
-    env = os.environ | {"_TUTOR_COMPLETE": "bash_complete", "COMP_WORDS": "tutor watch conv", "COMP_CWORD": "2"}
-    done = subprocess.run([sys.executable, "-m", "tutor"], cwd=workspace, env=env, capture_output=True, text=True, timeout=60)
+    env = os.environ | {
+        "_TUTOR_COMPLETE": "bash_complete",
+        "COMP_WORDS": "tutor watch conv",
+        "COMP_CWORD": "2",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "tutor"], cwd=workspace, env=env, capture_output=True, text=True, timeout=60
+    )
     offered = [line.split(",", 1)[1] for line in done.stdout.splitlines()]
     assert offered and offered == [e.id for e in course().exercises if e.id.startswith("conv")]
     env |= {"COMP_WORDS": "tutor do", "COMP_CWORD": "1"}
-    done = subprocess.run([sys.executable, "-m", "tutor"], cwd=workspace, env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "tutor"], cwd=workspace, env=env, capture_output=True, text=True, timeout=60
+    )
     assert "plain,doctor" in done.stdout.splitlines()

@@ -121,7 +121,13 @@ def test_two_real_checks_at_once_in_one_workspace(workspace) -> None:  # noqa: A
     tutor = shutil.which("tutor", path=os.path.dirname(sys.executable)) or "tutor"
     env = {k: v for k, v in os.environ.items() if k != "CI"}  # the local path, with the replay database
     runs = [
-        subprocess.Popen([tutor, "check", exercise, "--json"], cwd=workspace.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        subprocess.Popen(
+            [tutor, "check", exercise, "--json"],
+            cwd=workspace.root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         for exercise in ("corr2d", "conv2d", "corr2d")
     ]
     outputs = [run.communicate(timeout=180) for run in runs]
@@ -144,7 +150,9 @@ def test_limits_from_toml_then_command_line(workspace) -> None:  # noqa: ANN001
     assert (limits.memory_mb, limits.call_seconds, limits.total_seconds) == (1024, 2.0, 45.0)
 
 
-@pytest.mark.parametrize("table", ['memory_mb = "lots"', "call_seconds = -1", "processes = 1.5", "cpu_seconds = 0"])
+@pytest.mark.parametrize(
+    "table", ['memory_mb = "lots"', "call_seconds = -1", "processes = 1.5", "cpu_seconds = 0"]
+)
 def test_bad_limits_in_toml_are_a_usage_error(workspace, table: str) -> None:  # noqa: ANN001
     config = workspace.root / "tutor.toml"
     config.write_text(config.read_text() + f"\n[limits]\n{table}\n")
@@ -158,7 +166,19 @@ def test_limit_options_on_the_command_line(workspace) -> None:  # noqa: ANN001
     bad = _tutor("check", "corr2d", "--memory-mb", "10")
     assert bad.exit_code == 2 and "--memory-mb" in bad.output + bad.stderr
     shutil.copyfile(SOLUTIONS / "corr2d.py", workspace.root / "exercises" / "corr2d.py")
-    ok = _tutor("check", "corr2d", "--json", "--memory-mb", "768", "--cpu-seconds", "30", "--total-seconds", "40", "--timeout", "5")
+    ok = _tutor(
+        "check",
+        "corr2d",
+        "--json",
+        "--memory-mb",
+        "768",
+        "--cpu-seconds",
+        "30",
+        "--total-seconds",
+        "40",
+        "--timeout",
+        "5",
+    )
     assert ok.exit_code == 0, ok.stdout + ok.stderr
     # A tiny memory limit is honoured: NumPy cannot even start, and the message says it is not the student's code.
     starved = _tutor("check", "corr2d", "--json", "--memory-mb", "64")

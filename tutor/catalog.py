@@ -158,15 +158,23 @@ def load_course(path: Path | None = None) -> Course:
             f"{path}: format_version is {data.get('format_version')!r}, this tutor reads {FORMAT_VERSION}.",
             "Upgrade cnn-tutor or fix format_version.",
         )
-    sessions = tuple(_build(Session, row, f"{path} [[sessions]] #{i + 1}") for i, row in enumerate(data.get("sessions", [])))
-    topics = tuple(_build(Topic, row, f"{path} [[topics]] {row.get('id', i + 1)}") for i, row in enumerate(data.get("topics", [])))
+    sessions = tuple(
+        _build(Session, row, f"{path} [[sessions]] #{i + 1}")
+        for i, row in enumerate(data.get("sessions", []))
+    )
+    topics = tuple(
+        _build(Topic, row, f"{path} [[topics]] {row.get('id', i + 1)}")
+        for i, row in enumerate(data.get("topics", []))
+    )
     topic_session = {t.id: t.session for t in topics}
     exercises: list[Exercise] = []
     for i, row in enumerate(data.get("exercises", [])):
         where = f"{path} [[exercises]] {row.get('id', f'#{i + 1}')}"
         exercise = _build(Exercise, row, where)
         if exercise.topic not in topic_session:
-            raise CatalogError(f"{where}: topic {exercise.topic!r} is not a [[topics]] id.", "Add the topic or fix the id.")
+            raise CatalogError(
+                f"{where}: topic {exercise.topic!r} is not a [[topics]] id.", "Add the topic or fix the id."
+            )
         if exercise.kind not in ("code", "numeric"):
             raise CatalogError(f"{where}: kind must be 'code' or 'numeric', not {exercise.kind!r}.")
         if exercise.is_code and not exercise.functions:

@@ -34,7 +34,10 @@ def course_states(workspace: Workspace | None, course: Course) -> list[ExerciseR
     progress = workspace.progress()
     records = progress.read()
     numeric = answer_states(workspace, [e for e in course.exercises if not e.is_code])
-    return [ExerciseRow(e, numeric[e.id] if e.id in numeric else progress.state_of(workspace, e, records)) for e in course.exercises]
+    return [
+        ExerciseRow(e, numeric[e.id] if e.id in numeric else progress.state_of(workspace, e, records))
+        for e in course.exercises
+    ]
 
 
 def next_exercise(rows: list[ExerciseRow]) -> Exercise | None:
@@ -46,7 +49,11 @@ def session_opening(course: Course, rows: list[ExerciseRow], upcoming: Exercise)
     """'Session 1 complete…' when `upcoming` opens a session and every earlier one is done."""
     first_of_session = next(row.exercise for row in rows if row.exercise.session == upcoming.session)
     earlier = [row for row in rows if row.exercise.session < upcoming.session]
-    if first_of_session.id != upcoming.id or not earlier or any(row.state is not ExerciseState.DONE for row in earlier):
+    if (
+        first_of_session.id != upcoming.id
+        or not earlier
+        or any(row.state is not ExerciseState.DONE for row in earlier)
+    ):
         return None
     finished = earlier[-1].exercise.session
     return f"Session {finished} complete. Session {upcoming.session} starts here: {course.session(upcoming.session).title}."
@@ -83,7 +90,10 @@ def limits_for(workspace: Workspace | None, **overrides: Any) -> Limits:
     try:
         return Limits(**values)
     except ValueError as error:
-        raise UsageError(f"Invalid worker limit: {error}.", "Fix the [limits] table in tutor.toml or the command-line option.") from None
+        raise UsageError(
+            f"Invalid worker limit: {error}.",
+            "Fix the [limits] table in tutor.toml or the command-line option.",
+        ) from None
 
 
 def resolve_file(workspace: Workspace | None, exercise: Exercise, file: Path | None) -> Path:
@@ -98,7 +108,9 @@ def resolve_file(workspace: Workspace | None, exercise: Exercise, file: Path | N
     if not path.is_file():
         raise UsageError(
             f"There is no file {path} for exercise {exercise.id}.",
-            f"Run `tutor reset {exercise.id}` to restore the stub." if file is None else "Check the path given to --file.",
+            f"Run `tutor reset {exercise.id}` to restore the stub."
+            if file is None
+            else "Check the path given to --file.",
         )
     return path
 
@@ -128,7 +140,9 @@ def check_exercise(
     # Digest before checking, so an edit saved during the check is not recorded as passed.
     digest = file_digest(path)
     result = run_check(exercise, path, options)
-    own_file = workspace is not None and os.path.realpath(path) == os.path.realpath(workspace.exercise_file(exercise))
+    own_file = workspace is not None and os.path.realpath(path) == os.path.realpath(
+        workspace.exercise_file(exercise)
+    )
     if own_file:
         assert workspace is not None
         workspace.progress().record(exercise.id, str(result.status), digest)

@@ -52,7 +52,9 @@ def shape_sentence(expected: tuple[int, ...], got: tuple[int, ...], explanation:
     elif len(expected) != len(got):
         why = SHAPE_DIMENSIONS.format(got_ndim=len(got), expected_ndim=len(expected)) + "."
     else:
-        why = "; ".join(f"axis {i}: {g} vs {e}" for i, (e, g) in enumerate(zip(expected, got)) if e != g) + "."
+        why = (
+            "; ".join(f"axis {i}: {g} vs {e}" for i, (e, g) in enumerate(zip(expected, got)) if e != g) + "."
+        )
     return SHAPE_WORDS.format(got=tuple(got), expected=tuple(expected), why=why)
 
 
@@ -91,7 +93,11 @@ def worst_slice(expected: np.ndarray, got: np.ndarray, allowed: float | None) ->
         names = LEADING_AXIS_NAMES.get(expected.ndim, tuple(f"axis {i}" for i in range(len(lead))))
         label = ", ".join(f"{name}={i}" for name, i in zip(names, index))
         e, g, d, err = expected[index], got[index], differs[index], error[index]
-    worst = tuple(int(i) for i in np.unravel_index(int(np.argmax(err)), err.shape)) if err.size and d.any() else None
+    worst = (
+        tuple(int(i) for i in np.unravel_index(int(np.argmax(err)), err.shape))
+        if err.size and d.any()
+        else None
+    )
     return DiffSlice(e, g, d, worst, label)  # type: ignore[arg-type]
 
 
@@ -104,10 +110,24 @@ def _cell(value: float) -> str:
     return "0" if text == "-0" else text
 
 
-def array_table(title: str, values: np.ndarray, differs: np.ndarray | None, worst: tuple[int, int] | None, style: str, mark: bool) -> Table:
+def array_table(
+    title: str,
+    values: np.ndarray,
+    differs: np.ndarray | None,
+    worst: tuple[int, int] | None,
+    style: str,
+    mark: bool,
+) -> Table:
     """One 2-D array as a table with row and column indices; differing cells highlighted."""
     table = Table(
-        title=title, title_style="bold", title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, show_edge=False, min_width=len(title)
+        title=title,
+        title_style="bold",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1),
+        pad_edge=False,
+        show_edge=False,
+        min_width=len(title),
     )
     table.add_column("", style="dim", justify="right")
     for j in range(values.shape[1]):
@@ -150,7 +170,9 @@ class ArrayDiff:
     def _tables(self, mark: bool) -> list[Table]:
         if self.slice is None:
             return [
-                array_table(f"expected {self.expected.shape}", np.atleast_2d(self.expected), None, None, "", False),
+                array_table(
+                    f"expected {self.expected.shape}", np.atleast_2d(self.expected), None, None, "", False
+                ),
                 array_table(f"yours {self.got.shape}", np.atleast_2d(self.got), None, None, "", False),
             ]
         s = self.slice
@@ -173,7 +195,9 @@ class ArrayDiff:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         if self.slice is not None and self.slice.label and int(np.prod(self.expected.shape[:-2])) > 1:
             shape = "×".join(str(n) for n in self.expected.shape)
-            yield Text(f"slice {self.slice.label} of the {shape} output: the one with the largest error", style="dim")
+            yield Text(
+                f"slice {self.slice.label} of the {shape} output: the one with the largest error", style="dim"
+            )
         if self.slice is None and max(self.expected.ndim, self.got.ndim) > 2:
             return  # different shapes of 3-D or 4-D arrays: the sentence says it better than numbers
         wide = console.is_terminal
@@ -204,9 +228,19 @@ def diff_view(example: Counterexample, with_shape_words: bool = True) -> Rendera
     parts: list[RenderableType] = []
     shapes = (example.expected_shape, example.got_shape)
     if with_shape_words and None not in shapes and tuple(shapes[0]) != tuple(shapes[1]):  # type: ignore[arg-type]
-        parts.append(Text(shape_sentence(tuple(example.expected_shape), tuple(example.got_shape), example.shape_explanation), style="bold yellow"))
+        parts.append(
+            Text(
+                shape_sentence(
+                    tuple(example.expected_shape), tuple(example.got_shape), example.shape_explanation
+                ),
+                style="bold yellow",
+            )
+        )
     if example.expected_values is not None and example.got_values is not None:
-        expected, got = to_array(example.expected_values, example.expected_shape), to_array(example.got_values, example.got_shape)
+        expected, got = (
+            to_array(example.expected_values, example.expected_shape),
+            to_array(example.got_values, example.got_shape),
+        )
         drawable = expected.shape == got.shape or max(expected.ndim, got.ndim) <= 2
         if expected.ndim and got.ndim and drawable:
             parts.append(ArrayDiff(expected, got, example.allowed_error))

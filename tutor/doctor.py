@@ -98,7 +98,9 @@ def check_library(name: str, python: str = sys.executable) -> Finding:
         fix += " -c constraints.txt   # the CPU build; see the README"
     level_if_missing = Level.WARNING if name == "png" else Level.PROBLEM
     try:
-        done = subprocess.run([python, "-c", PROBE, name], capture_output=True, text=True, timeout=IMPORT_SECONDS)
+        done = subprocess.run(
+            [python, "-c", PROBE, name], capture_output=True, text=True, timeout=IMPORT_SECONDS
+        )
     except subprocess.TimeoutExpired:
         return Finding(label, level_if_missing, f"importing it took longer than {IMPORT_SECONDS:g} s", fix)
     except OSError as error:
@@ -109,7 +111,9 @@ def check_library(name: str, python: str = sys.executable) -> Finding:
         crash = (done.stderr.strip().splitlines() or [f"exit code {done.returncode}"])[-1]
         return Finding(label, level_if_missing, f"importing it crashed Python: {crash}", fix)
     if not report["ok"]:
-        return Finding(label, level_if_missing, f"cannot be imported ({report['error']}); needed for {purpose}", fix)
+        return Finding(
+            label, level_if_missing, f"cannot be imported ({report['error']}); needed for {purpose}", fix
+        )
     version = report["version"] or "unknown version"
     if _older(report["version"], minimum):
         return Finding(label, Level.PROBLEM, f"{version} is older than {minimum}, needed for {purpose}", fix)
@@ -147,11 +151,17 @@ def check_workspace(course: Course, start: Path | None = None) -> list[Finding]:
     missing = [e for e in course.code_exercises() if not workspace.exercise_file(e).is_file()]
     if missing:
         ids = " ".join(e.id for e in missing)
-        fixes = f"tutor reset {ids} --yes" if len(missing) == 1 else f"for id in {ids}; do tutor reset $id --yes; done"
+        fixes = (
+            f"tutor reset {ids} --yes"
+            if len(missing) == 1
+            else f"for id in {ids}; do tutor reset $id --yes; done"
+        )
         names = ", ".join(e.relative_file() for e in missing)
         findings.append(Finding("exercise files", Level.PROBLEM, f"missing: {names}", fixes))
     else:
-        findings.append(Finding("exercise files", Level.OK, f"all {len(course.code_exercises())} present in exercises/"))
+        findings.append(
+            Finding("exercise files", Level.OK, f"all {len(course.code_exercises())} present in exercises/")
+        )
     findings.append(check_writable(workspace.root / STATE_DIR))
     return findings
 
@@ -165,7 +175,9 @@ def check_writable(folder: Path) -> Finding:
     except OSError as error:
         owner = folder if folder.exists() else folder.parent
         fix = f"rm {folder} && mkdir {folder}" if folder.is_file() else f"chmod -R u+w {owner}"
-        return Finding("write permission", Level.PROBLEM, f"cannot write in {folder}: {error.strerror or error}", fix)
+        return Finding(
+            "write permission", Level.PROBLEM, f"cannot write in {folder}: {error.strerror or error}", fix
+        )
     return Finding("write permission", Level.OK, f"{folder} is writable")
 
 

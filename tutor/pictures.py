@@ -43,7 +43,9 @@ class Scale:
     @staticmethod
     def for_arrays(*arrays: np.ndarray) -> Scale:
         """One scale shared by several arrays, so equal values get equal colours."""
-        finite = np.concatenate([_finite(np.asarray(a, dtype=np.float64)).ravel() for a in arrays] or [np.zeros(1)])
+        finite = np.concatenate(
+            [_finite(np.asarray(a, dtype=np.float64)).ravel() for a in arrays] or [np.zeros(1)]
+        )
         low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
         if low < 0 < high or (low < 0 and high <= 0):
             bound = max(abs(low), abs(high)) or 1.0
@@ -82,7 +84,9 @@ class Scale:
 class Picture:
     """A rich renderable: one 2-D array as a half-block image (or a character ramp without colour)."""
 
-    def __init__(self, values: np.ndarray, scale: Scale | None = None, title: str = "", marks: np.ndarray | None = None) -> None:
+    def __init__(
+        self, values: np.ndarray, scale: Scale | None = None, title: str = "", marks: np.ndarray | None = None
+    ) -> None:
         array = np.asarray(values, dtype=np.float64)
         if array.ndim == 1:
             array = array[None, :]
@@ -146,7 +150,9 @@ def png_rows(panels: Sequence[tuple[np.ndarray, Scale | None]], pixel: int = PNG
     left = PNG_GAP
     for array, scale in arrays:
         scale = scale or Scale.for_arrays(array)
-        colours = np.array([[scale.rgb(v) for v in row] for row in array], dtype=np.uint8).reshape(*array.shape, 3)
+        colours = np.array([[scale.rgb(v) for v in row] for row in array], dtype=np.uint8).reshape(
+            *array.shape, 3
+        )
         block = np.repeat(np.repeat(colours, pixel, axis=0), pixel, axis=1)
         page[PNG_GAP : PNG_GAP + block.shape[0], left : left + block.shape[1]] = block
         left += block.shape[1] + PNG_GAP

@@ -98,7 +98,9 @@ class CourseTable:
                 exercise = row.exercise
                 is_next = exercise.id == self.next_id
                 cells: list[RenderableType] = [
-                    Text(f"→ {exercise.order + 1}", style="bold cyan") if is_next else str(exercise.order + 1),
+                    Text(f"→ {exercise.order + 1}", style="bold cyan")
+                    if is_next
+                    else str(exercise.order + 1),
                     Text(exercise.id, style="bold" if is_next else ""),
                     exercise.title,
                 ]
@@ -113,15 +115,27 @@ def course_table(course: Course, rows: list[ExerciseRow], next_id: str | None) -
     return CourseTable(course, rows, next_id)
 
 
-def statement(course: Course, exercise: Exercise, file_hint: str | None = None, text: str | None = None) -> RenderableType:
+def statement(
+    course: Course, exercise: Exercise, file_hint: str | None = None, text: str | None = None
+) -> RenderableType:
     """The lesson, then the statement (`text` overrides the file: a numeric question filled with the student's numbers)."""
     topic = course.topic(exercise.topic)
     parts: list[RenderableType] = []
     lesson_path = topic.lesson_path()
     if lesson_path.is_file():
-        parts.append(Panel(Markdown(lesson_path.read_text(encoding="utf-8")), title=f"Lesson · {topic.title}", border_style="blue"))
+        parts.append(
+            Panel(
+                Markdown(lesson_path.read_text(encoding="utf-8")),
+                title=f"Lesson · {topic.title}",
+                border_style="blue",
+            )
+        )
     if text is None:
-        text = exercise.statement_path().read_text(encoding="utf-8") if exercise.statement_path().is_file() else f"# {exercise.title}"
+        text = (
+            exercise.statement_path().read_text(encoding="utf-8")
+            if exercise.statement_path().is_file()
+            else f"# {exercise.title}"
+        )
     parts.append(Markdown(text))
     footer = Text()
     footer.append(f"\nSession {exercise.session} · {topic.title} · {exercise.points} points\n", style="dim")
@@ -148,7 +162,10 @@ def next_steps(exercise: Exercise, file_hint: str) -> RenderableType:
     if exercise.is_code:
         grid.add_row(Text("Edit", style="bold"), Text(file_hint, style="cyan"))
         grid.add_row(Text("Check", style="bold"), Text(f"tutor check {exercise.id}", style="cyan"))
-        grid.add_row(Text("Watch", style="bold"), Text.assemble(("tutor watch", "cyan"), ("  re-checks every time you save", "dim")))
+        grid.add_row(
+            Text("Watch", style="bold"),
+            Text.assemble(("tutor watch", "cyan"), ("  re-checks every time you save", "dim")),
+        )
     else:
         grid.add_row(Text("Answer", style="bold"), Text(f"tutor answer {exercise.id} VALUE", style="cyan"))
     grid.add_row(Text("Hint", style="bold"), Text(f"tutor hint {exercise.id}", style="cyan"))
@@ -170,7 +187,9 @@ def hints(exercise: Exercise, shown: list[str], again: str | None = None) -> Ren
 
 def check_result(result: CheckResult) -> RenderableType:
     if result.passed:
-        return Panel(Text(result.message), title=f"✓ {result.exercise} passed", border_style="green", expand=False)
+        return Panel(
+            Text(result.message), title=f"✓ {result.exercise} passed", border_style="green", expand=False
+        )
     failure = result.first_failure()
     shape_words = _shape_words(failure)
     headline = f"In {result.file}, {shape_words}" if shape_words else result.message
@@ -195,7 +214,9 @@ def _property_details(failure: PropertyResult) -> list[RenderableType]:
     parts: list[RenderableType] = []
     example = failure.counterexample
     if failure.diagnosis:
-        parts.append(Panel(Text(failure.diagnosis), title="Likely misconception", border_style="magenta", expand=False))
+        parts.append(
+            Panel(Text(failure.diagnosis), title="Likely misconception", border_style="magenta", expand=False)
+        )
     if example is None:
         return parts
     parts.append(Rule("smallest failing input", style="dim"))
@@ -254,7 +275,9 @@ def _property_summary(result: CheckResult) -> Table:
     table.add_column("status")
     table.add_column("inputs", justify="right")
     for prop in result.properties:
-        table.add_row(prop.name, Text(str(prop.status), style="green" if prop.passed else "red"), str(prop.examples))
+        table.add_row(
+            prop.name, Text(str(prop.status), style="green" if prop.passed else "red"), str(prop.examples)
+        )
     return table
 
 
@@ -270,10 +293,15 @@ def answer_result(result: AnswerResult) -> RenderableType:
         if result.hint:
             body.append(f"\n{result.hint}", style="yellow")
     if result.done:
-        body.append(f"\n\nEvery part of {result.question} is right. Run `tutor next` for what comes next.", style="green")
+        body.append(
+            f"\n\nEvery part of {result.question} is right. Run `tutor next` for what comes next.",
+            style="green",
+        )
     elif result.next_part is not None and result.next_part.name == result.part:
         body.append(f"\n\nTry again: tutor answer {result.question} VALUE", style="cyan")
-        body.append(f"\n(or answer another part first: tutor answer {result.question} VALUE --part NAME)", style="dim")
+        body.append(
+            f"\n(or answer another part first: tutor answer {result.question} VALUE --part NAME)", style="dim"
+        )
     elif result.next_part is not None:
         body.append(f"\n\nNext part, {result.next_part.name}: {result.next_part.prompt}\n", style="cyan")
         body.append(f"  tutor answer {result.question} VALUE", style="cyan")
@@ -326,7 +354,10 @@ def dashboard(course: Course, rows: list[ExerciseRow], upcoming: Exercise | None
     if upcoming is None:
         return course_done(course, rows)
     parts: list[RenderableType] = [
-        Text.assemble((f"{course.name} {course.version}", "bold"), (f"  ·  {done_count(rows)}/{len(rows)} exercises done", "dim")),
+        Text.assemble(
+            (f"{course.name} {course.version}", "bold"),
+            (f"  ·  {done_count(rows)}/{len(rows)} exercises done", "dim"),
+        ),
         session_progress(course, rows),
         Text(""),
     ]
@@ -335,14 +366,21 @@ def dashboard(course: Course, rows: list[ExerciseRow], upcoming: Exercise | None
     nxt = Table.grid(padding=(0, 2))
     nxt.add_row(Text("Next", style="bold"), Text.assemble((upcoming.id, "bold"), f"  {upcoming.title}"))
     status = Text(STATE_LABEL[state], style=STATE_STYLE[state])
-    nxt.add_row(Text(""), Text(f"Session {upcoming.session} · {upcoming.points} points · status: ", style="dim").append_text(status))
+    nxt.add_row(
+        Text(""),
+        Text(f"Session {upcoming.session} · {upcoming.points} points · status: ", style="dim").append_text(
+            status
+        ),
+    )
     nxt.add_row(Text("Run", style="bold"), Text.assemble((command, "bold cyan"), (f"  — {why}", "dim")))
     parts.append(Panel(nxt, border_style="cyan", expand=False))
     parts.append(Text("All exercises: tutor list  ·  help: tutor --help", style="dim"))
     return Group(*parts)
 
 
-def course_done(course: Course, rows: list[ExerciseRow], grade: RenderableType | None = None) -> RenderableType:
+def course_done(
+    course: Course, rows: list[ExerciseRow], grade: RenderableType | None = None
+) -> RenderableType:
     """The whole course passes: say so with style, and show the grade (or an estimate from recorded checks)."""
     earned, total = points_estimate(rows)
     body = Table.grid(padding=(0, 1))
@@ -375,7 +413,11 @@ def watch_footer(view: WatchView) -> Text:
 
 def watch_list(view: WatchView) -> RenderableType:
     current = view.exercise.id if view.exercise else None
-    prompt = Text.assemble(("Jump to exercise number: ", "bold"), (view.typed or "_", "bold cyan"), ("   Enter to go, Esc to close", "dim"))
+    prompt = Text.assemble(
+        ("Jump to exercise number: ", "bold"),
+        (view.typed or "_", "bold cyan"),
+        ("   Enter to go, Esc to close", "dim"),
+    )
     return Group(course_table(view.course, view.rows, current), prompt)
 
 
@@ -383,7 +425,12 @@ def watch_screen(view: WatchView) -> RenderableType:
     """The whole watch screen: where you are, the verdict, hints or the list, and the keys."""
     parts: list[RenderableType] = []
     done = done_count(view.rows)
-    header = Text.assemble(("tutor watch", "bold"), (f"  ·  {done}/{len(view.rows)} done", "dim"), no_wrap=True, overflow="ellipsis")
+    header = Text.assemble(
+        ("tutor watch", "bold"),
+        (f"  ·  {done}/{len(view.rows)} done", "dim"),
+        no_wrap=True,
+        overflow="ellipsis",
+    )
     if view.exercise is not None:
         header.append(f"  ·  {view.exercise.id}", style="bold cyan")
         header.append(f"  {view.exercise.title}", style="dim")
@@ -402,7 +449,13 @@ def watch_screen(view: WatchView) -> RenderableType:
     elif view.result is not None:
         parts.append(check_result(view.result))
         if view.result.passed:
-            parts.append(Text.assemble(("Press ", "bold green"), (" n ", "bold reverse"), (" for the next exercise.", "bold green")))
+            parts.append(
+                Text.assemble(
+                    ("Press ", "bold green"),
+                    (" n ", "bold reverse"),
+                    (" for the next exercise.", "bold green"),
+                )
+            )
         else:
             parts.append(Text("Save your file to check again; press h for a hint.", style="dim"))
     if view.hints and not view.listing and view.exercise is not None:
@@ -417,7 +470,12 @@ def watch_question(view: WatchView) -> RenderableType:
     assert view.exercise is not None
     exercise = view.exercise
     if view.state is ExerciseState.DONE:
-        return Text.assemble((f"✓ {exercise.id} answered right. ", "bold green"), "Press ", (" n ", "bold reverse"), " for the next exercise.")
+        return Text.assemble(
+            (f"✓ {exercise.id} answered right. ", "bold green"),
+            "Press ",
+            (" n ", "bold reverse"),
+            " for the next exercise.",
+        )
     return Panel(
         Text.assemble(
             f"{exercise.id} is a numeric question. Read it with ",
@@ -450,9 +508,16 @@ def doctor_report(findings: list[Finding], note: str = "") -> RenderableType:
     problems = sum(f.level is Level.PROBLEM for f in findings)
     warnings = sum(f.level is Level.WARNING for f in findings)
     if problems:
-        summary = Text(f"{problems} problem{'s' if problems != 1 else ''} to fix: run the commands above, then `tutor doctor` again.", style="bold red")
+        summary = Text(
+            f"{problems} problem{'s' if problems != 1 else ''} to fix: run the commands above, then `tutor doctor` again.",
+            style="bold red",
+        )
     else:
-        summary = Text("Everything is ready." + (f" ({warnings} warning{'s' if warnings != 1 else ''})" if warnings else ""), style="bold green")
+        summary = Text(
+            "Everything is ready."
+            + (f" ({warnings} warning{'s' if warnings != 1 else ''})" if warnings else ""),
+            style="bold green",
+        )
     parts: list[RenderableType] = [Text("tutor doctor", style="bold"), table, summary]
     if note:
         parts.append(Text(note, style="dim"))

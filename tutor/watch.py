@@ -208,7 +208,9 @@ class WatchSession:
             if 1 <= number <= len(self.course.exercises):
                 self.listing = False
                 return self._move(self.course.exercises[number - 1])
-            self.note = f"There is no exercise {number}: type a number from 1 to {len(self.course.exercises)}."
+            self.note = (
+                f"There is no exercise {number}: type a number from 1 to {len(self.course.exercises)}."
+            )
             return Step.REDRAW
         if key == ESCAPE or key.lower() in ("l", "q"):
             self.listing, self.typed, self.note = False, "", ""
@@ -237,7 +239,10 @@ class WatchSession:
 
     # -- what to show -------------------------------------------------------------------------------------
     def view(self) -> WatchView:
-        state = next((row.state for row in self.rows if self.exercise and row.exercise.id == self.exercise.id), ExerciseState.NOT_STARTED)
+        state = next(
+            (row.state for row in self.rows if self.exercise and row.exercise.id == self.exercise.id),
+            ExerciseState.NOT_STARTED,
+        )
         if self.exercise is None:
             file = ""
         elif self.exercise.is_code:

@@ -189,7 +189,10 @@ def init_workspace(target: Path, course: Course, student: str | None = None) -> 
 def pristine_stub(exercise: Exercise) -> Path:
     path = stubs_dir() / f"{exercise.id}.py"
     if not path.is_file():
-        raise WorkspaceError(f"The stub for {exercise.id} is missing from the installed course ({path}).", "Reinstall cnn-tutor.")
+        raise WorkspaceError(
+            f"The stub for {exercise.id} is missing from the installed course ({path}).",
+            "Reinstall cnn-tutor.",
+        )
     return path
 
 
@@ -251,7 +254,11 @@ class JsonStore:
         except FileNotFoundError:
             return {}
         except (OSError, ValueError, UnicodeDecodeError, RecursionError) as error:
-            reason = "is not valid JSON" if isinstance(error, ValueError | RecursionError) else f"cannot be read ({error.__class__.__name__})"
+            reason = (
+                "is not valid JSON"
+                if isinstance(error, ValueError | RecursionError)
+                else f"cannot be read ({error.__class__.__name__})"
+            )
             self.problem = f"{self._display()} {reason}"
             return {}
         if not isinstance(data, dict):
@@ -277,10 +284,14 @@ class JsonStore:
         """Keep the unusable file for inspection, under a name that is never read back."""
         if not (self.path.exists() or self.path.is_symlink()):
             return None
-        aside = self.path.with_name(f"{self.path.stem}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}{self.path.suffix}")
+        aside = self.path.with_name(
+            f"{self.path.stem}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}{self.path.suffix}"
+        )
         counter = 1
         while aside.exists():
-            aside = aside.with_name(f"{self.path.stem}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}-{counter}{self.path.suffix}")
+            aside = aside.with_name(
+                f"{self.path.stem}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}-{counter}{self.path.suffix}"
+            )
             counter += 1
         try:
             os.replace(self.path, aside) if not self.path.is_dir() else os.rename(self.path, aside)
@@ -326,7 +337,10 @@ class Progress(JsonStore):
     """
 
     def record(self, exercise_id: str, status: str, sha256: str | None) -> None:
-        self.update(exercise_id, {"status": status, "sha256": sha256, "checked_at": time.strftime("%Y-%m-%dT%H:%M:%S")})
+        self.update(
+            exercise_id,
+            {"status": status, "sha256": sha256, "checked_at": time.strftime("%Y-%m-%dT%H:%M:%S")},
+        )
 
     def clean(self, data: dict[str, Any]) -> dict[str, Any]:
         kept = {key: record for key, record in data.items() if _valid_record(record)}
@@ -350,7 +364,11 @@ class Hints(JsonStore):
     """Per-exercise hint level already shown: {"corr2d": 2}."""
 
     def clean(self, data: dict[str, Any]) -> dict[str, Any]:
-        kept = {key: level for key, level in data.items() if isinstance(level, int) and not isinstance(level, bool) and level >= 0}
+        kept = {
+            key: level
+            for key, level in data.items()
+            if isinstance(level, int) and not isinstance(level, bool) and level >= 0
+        }
         dropped = sorted(set(data) - set(kept))
         if dropped:
             self.problem = f"{self._display()} had entries the tutor did not write ({', '.join(dropped[:5])})"

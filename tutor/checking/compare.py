@@ -34,7 +34,9 @@ class Mismatch:
 def format_value(value: Any, threshold: int = 400) -> str:
     """Small arrays in full, large ones summarised; always readable as Python."""
     if isinstance(value, np.ndarray):
-        with np.printoptions(precision=4, suppress=True, threshold=threshold, linewidth=100, floatmode="maxprec"):
+        with np.printoptions(
+            precision=4, suppress=True, threshold=threshold, linewidth=100, floatmode="maxprec"
+        ):
             return np.array2string(value, separator=", ")
     if isinstance(value, Foreign):
         return f"a {value.type_name} ({value.text})"
@@ -73,7 +75,9 @@ class ArrayComparison(Comparison):
     atol: float = 1e-6
 
     def tolerance_text(self, expected: np.ndarray) -> str:
-        return f"|got − expected| ≤ {self.allowed(expected):.2g}  (rtol {self.rtol:g} × max(1, max|expected|))"
+        return (
+            f"|got − expected| ≤ {self.allowed(expected):.2g}  (rtol {self.rtol:g} × max(1, max|expected|))"
+        )
 
     def allowed(self, expected: np.ndarray) -> float:
         finite = np.abs(expected[np.isfinite(expected)])
@@ -126,7 +130,9 @@ class ArrayComparison(Comparison):
         # inf - inf and nan arithmetic are expected here; they are masked, not errors.
         with np.errstate(invalid="ignore", over="ignore"):
             error = np.abs(np.where(np.isfinite(expected), got64 - expected, 0.0))
-            same_specials = np.where(np.isfinite(expected), True, (got64 == expected) | (np.isnan(got64) & np.isnan(expected)))
+            same_specials = np.where(
+                np.isfinite(expected), True, (got64 == expected) | (np.isnan(got64) & np.isnan(expected))
+            )
         if expected.size and (error.max() > allowed or not same_specials.all()):
             flat = int(np.argmax(np.where(same_specials, error, np.inf)))
             index = tuple(int(i) for i in np.unravel_index(flat, expected.shape))
@@ -183,20 +189,34 @@ class IntegerComparison(Comparison):
         as_int = _as_integer(got)
         if as_int is None:
             return Mismatch(
-                Status.WRONG_TYPE if not isinstance(got, numbers.Real) or isinstance(got, bool) else Status.FAILED,
+                Status.WRONG_TYPE
+                if not isinstance(got, numbers.Real) or isinstance(got, bool)
+                else Status.FAILED,
                 f"returned {format_value(got)} ({describe_type(got)}), but a whole number was expected.",
                 expected=repr(expected),
                 got=format_value(got),
             )
         if as_int != expected:
-            return Mismatch(Status.FAILED, f"returned {as_int}, expected {expected}.", expected=repr(expected), got=repr(as_int))
+            return Mismatch(
+                Status.FAILED,
+                f"returned {as_int}, expected {expected}.",
+                expected=repr(expected),
+                got=repr(as_int),
+            )
         return None
 
     def equivalent(self, expected: Any, got: Any) -> bool:
         """Numerically equal, so that a misconception predicting 2.5 matches a student's 2.5."""
         if isinstance(expected, tuple):
-            return isinstance(got, tuple | list) and len(got) == len(expected) and all(map(self.equivalent, expected, got))
-        if isinstance(got, bool | np.bool_) or not isinstance(got, numbers.Real) or not isinstance(expected, numbers.Real):
+            return (
+                isinstance(got, tuple | list)
+                and len(got) == len(expected)
+                and all(map(self.equivalent, expected, got))
+            )
+        if (
+            isinstance(got, bool | np.bool_)
+            or not isinstance(got, numbers.Real)
+            or not isinstance(expected, numbers.Real)
+        ):
             return False
         return float(got) == float(expected)
-

@@ -147,13 +147,17 @@ class _Run:
                 text = messages.FORBIDDEN_IMPORT.format(**self.values(module=module, where=_where(error)))
                 return Status.FORBIDDEN_IMPORT, text, {"module": module}
             if kind == "SystemExit":
-                text = messages.IMPORT_EXITED.format(**self.values(detail=f"SystemExit({error.get('exit_code')})", where=_where(error)))
+                text = messages.IMPORT_EXITED.format(
+                    **self.values(detail=f"SystemExit({error.get('exit_code')})", where=_where(error))
+                )
                 return Status.EXITED, text, {}
             if kind == "NotImplementedError":
                 return Status.NOT_IMPLEMENTED, messages.NOT_IMPLEMENTED.format(**self.values()), {}
             if kind == "MemoryError":
                 return Status.MEMORY, messages.MEMORY.format(**self.values()), {}
-            text = messages.IMPORT_ERROR.format(**self.values(error_type=kind, error=_error_text(error), where=_where(error)))
+            text = messages.IMPORT_ERROR.format(
+                **self.values(error_type=kind, error=_error_text(error), where=_where(error))
+            )
             return Status.IMPORT_ERROR, text, {"frames": error.get("frames", [])}
         found = reply.extra.get("found", {})
         for function in self.exercise.functions:
@@ -192,7 +196,9 @@ class _Run:
         return None
 
     # -- failures that stop the worker -------------------------------------------------------------
-    def _failure_status(self, failure: WorkerFailure, function: str | None, at_import: bool = False) -> tuple[Status, str, dict]:
+    def _failure_status(
+        self, failure: WorkerFailure, function: str | None, at_import: bool = False
+    ) -> tuple[Status, str, dict]:
         values = self.values(detail=failure.detail, **({"function": function} if function else {}))
         if failure.kind == "timeout":
             return Status.TIMEOUT, messages.TIMEOUT.format(**values), {}
@@ -207,11 +213,19 @@ class _Run:
             worker = self.worker
             calls = worker.calls if worker else 0
             average = (worker.call_seconds / calls) if worker and calls else 0.0
-            return Status.TIMEOUT, messages.TOTAL_TIMEOUT.format(**values | {"calls": calls, "average": average}), {}
+            return (
+                Status.TIMEOUT,
+                messages.TOTAL_TIMEOUT.format(**values | {"calls": calls, "average": average}),
+                {},
+            )
         if failure.kind == "startup":
             return Status.CRASHED, messages.WORKER_STARTUP.format(**values), {}
         if failure.kind == "forbidden":
-            return Status.FORBIDDEN_IMPORT, messages.FORBIDDEN_ELSEWHERE.format(**values | {"module": failure.detail}), {"module": failure.detail}
+            return (
+                Status.FORBIDDEN_IMPORT,
+                messages.FORBIDDEN_ELSEWHERE.format(**values | {"module": failure.detail}),
+                {"module": failure.detail},
+            )
         return Status.CRASHED, messages.CRASHED.format(**values), {}
 
     # -- one property --------------------------------------------------------------------------------
@@ -316,7 +330,9 @@ class _Run:
                     trial[start : start + chunk] = 0.0
                     calls += 1
                     try:
-                        self._check_one(prop, worker, best.case.replace(name, trial.reshape(value.shape)), failures)
+                        self._check_one(
+                            prop, worker, best.case.replace(name, trial.reshape(value.shape)), failures
+                        )
                     except _Failure as simpler:
                         if simpler.mismatch.status is best.mismatch.status:
                             best = simpler
@@ -348,11 +364,17 @@ class _Run:
             if last and not last.get("own", True):
                 # The student's file reuses an earlier exercise (e.g. their conv2d) that is still a stub.
                 other = os.path.basename(str(last.get("file", "")))
-                values = {"callee": last.get("function", "?"), "other": other, "other_id": other.removesuffix(".py")}
+                values = {
+                    "callee": last.get("function", "?"),
+                    "other": other,
+                    "other_id": other.removesuffix(".py"),
+                }
                 raise _Abort(Status.NOT_IMPLEMENTED, messages.NOT_IMPLEMENTED_ELSEWHERE, values, None)
             raise _Abort(Status.NOT_IMPLEMENTED, messages.NOT_IMPLEMENTED, {}, None)
         if kind == "SystemExit":
-            raise _Abort(Status.EXITED, messages.EXITED, {"detail": f"SystemExit({error.get('exit_code')})"}, case)
+            raise _Abort(
+                Status.EXITED, messages.EXITED, {"detail": f"SystemExit({error.get('exit_code')})"}, case
+            )
         if kind == "MemoryError":
             raise _Abort(Status.MEMORY, messages.MEMORY, {}, case)
         if kind == "OSError" and "[Errno 27]" in str(error.get("message", "")):  # EFBIG: RLIMIT_FSIZE
@@ -360,9 +382,19 @@ class _Run:
             raise _Failure(case, None, Mismatch(Status.ERROR, text), error)
         if reply.forbidden_attempts and kind in ("ImportError", "ModuleNotFoundError"):
             module = reply.forbidden_attempts[0]
-            raise _Abort(Status.FORBIDDEN_IMPORT, messages.FORBIDDEN_IMPORT, {"module": module, "where": _where(error)}, None)
+            raise _Abort(
+                Status.FORBIDDEN_IMPORT,
+                messages.FORBIDDEN_IMPORT,
+                {"module": module, "where": _where(error)},
+                None,
+            )
         text = messages.ERROR.format(
-            **self.values(function=prop.function, error_type=kind or "an exception", error=_error_text(error), where=_where(error))
+            **self.values(
+                function=prop.function,
+                error_type=kind or "an exception",
+                error=_error_text(error),
+                where=_where(error),
+            )
         )
         raise _Failure(case, None, Mismatch(Status.ERROR, text), error)
 
@@ -372,8 +404,12 @@ class _Run:
             mismatch = prop.comparison.compare(expected, reply.value)
             if mismatch is not None:
                 if mismatch.status is Status.WRONG_SHAPE and prop.explain_shape:
-                    explained = prop.explain_shape(case, mismatch.expected_shape or (), mismatch.got_shape or ())
-                    mismatch = Mismatch(**{**mismatch.__dict__, "message": f"{mismatch.message} {explained}".strip()})
+                    explained = prop.explain_shape(
+                        case, mismatch.expected_shape or (), mismatch.got_shape or ()
+                    )
+                    mismatch = Mismatch(
+                        **{**mismatch.__dict__, "message": f"{mismatch.message} {explained}".strip()}
+                    )
                 return mismatch
         if prop.judge is not None:
             mismatch = prop.judge(case, reply.value)
@@ -384,12 +420,23 @@ class _Run:
             for name, before in case.named().items():
                 if isinstance(before, np.ndarray):
                     now = after.get(name)
-                    if not (isinstance(now, np.ndarray) and now.shape == before.shape and np.array_equal(now, before, equal_nan=True)):
-                        return Mismatch(Status.MODIFIED_INPUT, messages.MODIFIED_INPUT.format(**self.values(function=prop.function, argument=name)))
+                    if not (
+                        isinstance(now, np.ndarray)
+                        and now.shape == before.shape
+                        and np.array_equal(now, before, equal_nan=True)
+                    ):
+                        return Mismatch(
+                            Status.MODIFIED_INPUT,
+                            messages.MODIFIED_INPUT.format(
+                                **self.values(function=prop.function, argument=name)
+                            ),
+                        )
         return None
 
     # -- reporting -------------------------------------------------------------------------------------
-    def _failed_property(self, prop: Property, failure: _Failure, failures: list, examples: int) -> PropertyResult:
+    def _failed_property(
+        self, prop: Property, failure: _Failure, failures: list, examples: int
+    ) -> PropertyResult:
         mismatch = failure.mismatch
         if mismatch.status in (Status.ERROR, Status.MODIFIED_INPUT):
             message = mismatch.message  # already a full sentence naming the function
@@ -424,7 +471,9 @@ class _Run:
             explained = sum(self._predicts(prop, misconception, c, g, must_differ=True) for c, g in others)
             if len(others) >= 3 and explained == 0:
                 continue  # matched only by coincidence on the tiny shrunk case
-            contradicted = sum(not self._predicts(prop, misconception, c, g, must_differ=False) for c, g in passes)
+            contradicted = sum(
+                not self._predicts(prop, misconception, c, g, must_differ=False) for c, g in passes
+            )
             score = explained - contradicted
             if best is None or score > best[0]:
                 best = (score, misconception.message)
@@ -446,19 +495,30 @@ class _Run:
         except Exception:
             return False
 
-    def _counterexample(self, prop: Property, case: Case | None, got: Any, mismatch: Mismatch | None) -> Counterexample | None:
+    def _counterexample(
+        self, prop: Property, case: Case | None, got: Any, mismatch: Mismatch | None
+    ) -> Counterexample | None:
         if case is None:
             return None
         named = case.named()
         shown = {
-            name: (f"array of shape {value.shape}:\n{format_value(value)}" if isinstance(value, np.ndarray) else format_value(value))
+            name: (
+                f"array of shape {value.shape}:\n{format_value(value)}"
+                if isinstance(value, np.ndarray)
+                else format_value(value)
+            )
             for name, value in named.items()
         }
         call_args = [name if isinstance(v, np.ndarray) else format_value(v) for name, v in case.positional]
-        call_args += [f"{name}={name if isinstance(v, np.ndarray) else format_value(v)}" for name, v in case.keywords]
+        call_args += [
+            f"{name}={name if isinstance(v, np.ndarray) else format_value(v)}" for name, v in case.keywords
+        ]
         call = f"{prop.function}({', '.join(call_args)})"
         folder = self.path.parent.name or "."
-        lines = ["import numpy as np", f"from {self.path.stem} import {prop.function}  # run this inside {folder}/"]
+        lines = [
+            "import numpy as np",
+            f"from {self.path.stem} import {prop.function}  # run this inside {folder}/",
+        ]
         for name, value in named.items():
             if isinstance(value, np.ndarray):
                 lines.append(f"{name} = np.array({value.tolist()!r}, dtype=np.{value.dtype.name})")
@@ -486,7 +546,12 @@ class _Run:
     def _diff_values(prop: Property, case: Case, got: Any, mismatch: Mismatch) -> dict[str, Any]:
         """Small arrays and the numeric tolerance, so renderers can draw expected and got side by side."""
         values: dict[str, Any] = {
-            "argument_values": {name: v for name, v in ((n, small_values(a)) for n, a in case.named().items()) if v is not None} or None,
+            "argument_values": {
+                name: v
+                for name, v in ((n, small_values(a)) for n, a in case.named().items())
+                if v is not None
+            }
+            or None,
             "got_values": small_values(got),
         }
         try:
@@ -497,22 +562,35 @@ class _Run:
         allowed = getattr(prop.comparison, "allowed", None)
         if allowed is not None and isinstance(expected, np.ndarray) and expected.size:
             values["allowed_error"] = float(allowed(np.asarray(expected, dtype=np.float64)))
-        if mismatch.status is Status.WRONG_SHAPE and prop.explain_shape and mismatch.expected_shape and mismatch.got_shape:
-            values["shape_explanation"] = prop.explain_shape(case, mismatch.expected_shape, mismatch.got_shape) or None
+        if (
+            mismatch.status is Status.WRONG_SHAPE
+            and prop.explain_shape
+            and mismatch.expected_shape
+            and mismatch.got_shape
+        ):
+            values["shape_explanation"] = (
+                prop.explain_shape(case, mismatch.expected_shape, mismatch.got_shape) or None
+            )
         return values
 
 
 def run_check(exercise: Exercise, path: Path, options: CheckOptions | None = None) -> CheckResult:
     """Check one student file for one exercise and return the verdict (never raises for student faults)."""
     options = options or CheckOptions()
-    if exercise.call_seconds > options.limits.call_seconds:  # an exercise that trains a model needs longer calls
+    if (
+        exercise.call_seconds > options.limits.call_seconds
+    ):  # an exercise that trains a model needs longer calls
         # The whole-check budget grows with it: the long call on top of the usual budget for the rest.
         total = max(options.limits.total_seconds, exercise.call_seconds + options.limits.total_seconds)
-        options = replace(options, limits=replace(options.limits, call_seconds=exercise.call_seconds, total_seconds=total))
+        options = replace(
+            options, limits=replace(options.limits, call_seconds=exercise.call_seconds, total_seconds=total)
+        )
     started = time.perf_counter()
     run = _Run(exercise, Path(path).resolve(), options)
 
-    def finish(status: Status, message: str, properties: tuple = (), detail: dict | None = None) -> CheckResult:
+    def finish(
+        status: Status, message: str, properties: tuple = (), detail: dict | None = None
+    ) -> CheckResult:
         worker = run.worker
         return CheckResult(
             exercise=exercise.id,
@@ -530,10 +608,16 @@ def run_check(exercise: Exercise, path: Path, options: CheckOptions | None = Non
     problem = preflight(run.path, exercise.forbidden_imports())
     if problem is not None:
         values = run.values(**problem.values)
-        return finish(problem.status, problem.template.format(**values), detail={"line": problem.line} if problem.line else {})
+        return finish(
+            problem.status,
+            problem.template.format(**values),
+            detail={"line": problem.line} if problem.line else {},
+        )
 
     # Start the worker first: its NumPy import overlaps with ours of torch and hypothesis.
-    run.worker = Worker(options.limits, exercise.forbidden_imports(), search_path=(str(run.path.parent),)).start()
+    run.worker = Worker(
+        options.limits, exercise.forbidden_imports(), search_path=(str(run.path.parent),)
+    ).start()
     try:
         check = load_check(exercise)
         loaded = run.load()
@@ -545,11 +629,23 @@ def run_check(exercise: Exercise, path: Path, options: CheckOptions | None = Non
         stopped: PropertyResult | None = None
         for prop in check.properties:
             if stopped is not None:
-                results.append(PropertyResult(prop.name, stopped.status, "not run: " + stopped.message, 0, weight=prop.weight))
+                results.append(
+                    PropertyResult(
+                        prop.name, stopped.status, "not run: " + stopped.message, 0, weight=prop.weight
+                    )
+                )
                 continue
             result = prop_result = run.run_property(prop)
             results.append(result)
-            if prop_result.status in (Status.TIMEOUT, Status.CRASHED, Status.EXITED, Status.CPU, Status.TAMPERED, Status.MEMORY, Status.FORBIDDEN_IMPORT):
+            if prop_result.status in (
+                Status.TIMEOUT,
+                Status.CRASHED,
+                Status.EXITED,
+                Status.CPU,
+                Status.TAMPERED,
+                Status.MEMORY,
+                Status.FORBIDDEN_IMPORT,
+            ):
                 stopped = prop_result
         loaded_forbidden = run.worker.loaded_forbidden_libraries()
     finally:
@@ -562,7 +658,9 @@ def run_check(exercise: Exercise, path: Path, options: CheckOptions | None = Non
     if failed is None:
         examples = sum(r.examples for r in results)
         functions = exercise.functions
-        text = messages.PASSED.format(**run.values(examples=examples, agree="agrees" if len(functions) == 1 else "agree"))
+        text = messages.PASSED.format(
+            **run.values(examples=examples, agree="agrees" if len(functions) == 1 else "agree")
+        )
         return finish(Status.PASSED, text, tuple(results))
     return finish(failed.status, failed.message, tuple(results))
 

@@ -15,7 +15,9 @@ ENCODING_ERROR = (
     "{file} is not valid UTF-8 text (line {line}, byte {position}). Save it as UTF-8 in your editor, "
     "or run `tutor reset {exercise}` to start again from the stub."
 )
-EMPTY_FILE = "{file} is empty. Run `tutor reset {exercise}` to get the stub back, then fill in {function_list}."
+EMPTY_FILE = (
+    "{file} is empty. Run `tutor reset {exercise}` to get the stub back, then fill in {function_list}."
+)
 SYNTAX_ERROR = "{file} has a syntax error on line {line}: {error}. Fix that line, then check again."
 FORBIDDEN_IMPORT = (
     "{file} imports {module}, which is not allowed in this exercise{where}: the point is to write it "

@@ -79,12 +79,19 @@ def small_values(value: Any, limit: int = SMALL_ARRAY_LIMIT) -> list | None:
     """
     import numpy as np
 
-    if not isinstance(value, np.ndarray) or not value.ndim or value.size > limit or value.dtype.kind not in "biuf":
+    if (
+        not isinstance(value, np.ndarray)
+        or not value.ndim
+        or value.size > limit
+        or value.dtype.kind not in "biuf"
+    ):
         return None
     as_float = value.astype(np.float64)
     if np.isfinite(as_float).all():
         return as_float.tolist()
-    return np.vectorize(lambda v: repr(float(v)) if not np.isfinite(v) else float(v), otypes=[object])(as_float).tolist()
+    return np.vectorize(lambda v: repr(float(v)) if not np.isfinite(v) else float(v), otypes=[object])(
+        as_float
+    ).tolist()
 
 
 @dataclass(frozen=True)
@@ -150,5 +157,7 @@ class CheckResult:
             prop["status"] = str(prop["status"])
         failure = self.first_failure()
         data["diagnosis"] = failure.diagnosis if failure else None
-        data["counterexample"] = asdict(failure.counterexample) if failure and failure.counterexample else None
+        data["counterexample"] = (
+            asdict(failure.counterexample) if failure and failure.counterexample else None
+        )
         return data

@@ -283,7 +283,9 @@ class Worker:
         return self._request({"op": "ping"}, [])
 
     def load(self, path: Path, module: str, functions: tuple[str, ...]) -> Reply:
-        return self._request({"op": "load", "path": str(path), "module": module, "functions": list(functions)}, [])
+        return self._request(
+            {"op": "load", "path": str(path), "module": module, "functions": list(functions)}, []
+        )
 
     def call(self, function: str, args: tuple, kwargs: dict) -> Reply:
         encoded_args, buffers = wire.encode_value(tuple(args))
@@ -305,7 +307,9 @@ class Worker:
         now = time.monotonic()
         if now >= self._budget_end:
             self._kill_everything()
-            self._fail(WorkerFailure("budget", f"the check used its {self.limits.total_seconds:g} s in total"))
+            self._fail(
+                WorkerFailure("budget", f"the check used its {self.limits.total_seconds:g} s in total")
+            )
         call_deadline = now + self.limits.call_seconds
         deadline = min(call_deadline, self._budget_end)
         try:
@@ -321,18 +325,28 @@ class Worker:
         except TimeoutError:
             self._kill_everything()
             if deadline < call_deadline:
-                self._fail(WorkerFailure("budget", f"the check used its {self.limits.total_seconds:g} s in total"))
+                self._fail(
+                    WorkerFailure("budget", f"the check used its {self.limits.total_seconds:g} s in total")
+                )
             self._fail(WorkerFailure("timeout", f"no answer within {self.limits.call_seconds:g} s"))
         except wire.ChannelClosed:
             self._fail_from_exit()
         except wire.WireError as error:
             self._kill_everything()
-            self._fail(WorkerFailure("garbled", f"it wrote an invalid message on the tutor's private channel ({error})"))
+            self._fail(
+                WorkerFailure(
+                    "garbled", f"it wrote an invalid message on the tutor's private channel ({error})"
+                )
+            )
         try:
             return self._parse(reply, reply_buffers)
         except (wire.WireError, TypeError, ValueError, KeyError, AttributeError) as error:
             self._kill_everything()
-            self._fail(WorkerFailure("garbled", f"it wrote an invalid message on the tutor's private channel ({error})"))
+            self._fail(
+                WorkerFailure(
+                    "garbled", f"it wrote an invalid message on the tutor's private channel ({error})"
+                )
+            )
         raise AssertionError("unreachable")  # pragma: no cover - _fail always raises
 
     def _await_hello(self, deadline: float) -> None:
@@ -349,11 +363,18 @@ class Worker:
             self._kill_everything()
             code = process.poll()
             self._read_capture()
-            self._fail(WorkerFailure("startup", f"it stopped with exit code {code}" if code is not None else "it closed its channel"))
+            self._fail(
+                WorkerFailure(
+                    "startup",
+                    f"it stopped with exit code {code}" if code is not None else "it closed its channel",
+                )
+            )
         if hello.get("op") != "hello":
             self._kill_everything()
             error = hello.get("error") if isinstance(hello.get("error"), dict) else {}
-            self._fail(WorkerFailure("startup", str(error.get("message", "an unexpected first message"))[:300]))
+            self._fail(
+                WorkerFailure("startup", str(error.get("message", "an unexpected first message"))[:300])
+            )
         self._greeted = True
 
     def _parse(self, reply: dict, reply_buffers: list[bytes]) -> Reply:
@@ -493,7 +514,9 @@ def _encode_with_offset(value: Any, offset: int) -> tuple[Any, list[bytes]]:
 _WATCH_AFTER = 0.2
 
 
-def _receive_by(fd: int, deadline: float, while_waiting: Callable[[], None] | None = None) -> tuple[dict, list[bytes]]:
+def _receive_by(
+    fd: int, deadline: float, while_waiting: Callable[[], None] | None = None
+) -> tuple[dict, list[bytes]]:
     """wire.receive with a deadline on every read, so a half-written reply cannot hang us.
 
     `while_waiting` runs every _WATCH_AFTER seconds while nothing arrives.

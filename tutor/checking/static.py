@@ -59,7 +59,9 @@ def preflight(path: Path, forbidden: tuple[str, ...]) -> Problem | None:
         source = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        return Problem(Status.ENCODING_ERROR, messages.ENCODING_ERROR, {"position": error.start, "line": line}, line)
+        return Problem(
+            Status.ENCODING_ERROR, messages.ENCODING_ERROR, {"position": error.start, "line": line}, line
+        )
     try:
         tree = ast.parse(source, filename=str(path))
     except SyntaxError as error:
@@ -74,7 +76,12 @@ def preflight(path: Path, forbidden: tuple[str, ...]) -> Problem | None:
     hit = forbidden_in_source(tree, forbidden)
     if hit:
         module, line = hit
-        return Problem(Status.FORBIDDEN_IMPORT, messages.FORBIDDEN_IMPORT, {"module": module, "where": f" (line {line})"}, line)
+        return Problem(
+            Status.FORBIDDEN_IMPORT,
+            messages.FORBIDDEN_IMPORT,
+            {"module": module, "where": f" (line {line})"},
+            line,
+        )
     return None
 
 

@@ -125,7 +125,14 @@ def conv2d_cases(draw: st.DrawFn) -> Case:
     return conv2d_case(x, w, b, config.stride_arg, config.padding_arg)
 
 
-def conv2d_case(x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None, stride: object = 1, padding: object = 0, label: str = "") -> Case:
+def conv2d_case(
+    x: np.ndarray,
+    w: np.ndarray,
+    b: np.ndarray | None = None,
+    stride: object = 1,
+    padding: object = 0,
+    label: str = "",
+) -> Case:
     return Case.of(("x", x), ("w", w), b=b, stride=stride, padding=padding, label=label)
 
 
@@ -163,7 +170,9 @@ class BatchShape:
 
 
 @st.composite
-def batch_shapes(draw: st.DrawFn, max_batch: int = 4, min_channels: int = 1, max_channels: int = 4, max_side: int = 5) -> BatchShape:
+def batch_shapes(
+    draw: st.DrawFn, max_batch: int = 4, min_channels: int = 1, max_channels: int = 4, max_side: int = 5
+) -> BatchShape:
     batch, channels = draw(st.integers(1, max_batch)), draw(st.integers(min_channels, max_channels))
     height, width = draw(st.integers(1, max_side)), draw(st.integers(1, max_side))
     if batch * height * width < 2:
@@ -299,7 +308,9 @@ def pool2d_cases(draw: st.DrawFn) -> Case:
     return pool2d_case(x, config.kernel_arg, config.stride_arg, config.padding_arg)
 
 
-def pool2d_case(x: np.ndarray, kernel_size: object, stride: object = None, padding: object = 0, label: str = "") -> Case:
+def pool2d_case(
+    x: np.ndarray, kernel_size: object, stride: object = None, padding: object = 0, label: str = ""
+) -> Case:
     keywords: dict[str, object] = {}
     if stride is not None:
         keywords["stride"] = stride
@@ -312,7 +323,9 @@ def pool2d_case(x: np.ndarray, kernel_size: object, stride: object = None, paddi
 def lenet_stage_cases(draw: st.DrawFn) -> Case:
     """A small batch of 1×32×32 images and the seed that initialises the student's LeNet."""
     batch = draw(st.integers(1, 3))
-    return Case.of(("x", draw(float_arrays((batch, 1, 32, 32), bound=1.0))), ("seed", draw(st.integers(0, 2**16))))
+    return Case.of(
+        ("x", draw(float_arrays((batch, 1, 32, 32), bound=1.0))), ("seed", draw(st.integers(0, 2**16)))
+    )
 
 
 def seed_cases() -> st.SearchStrategy[Case]:
@@ -439,7 +452,9 @@ def image_probes(draw: st.DrawFn, kind: str = "any") -> ProbeCase:
         image = np.repeat(draw(profiles(width, steps_only=kind == "step"))[None, :], height, axis=0)
     elif kind == "point":
         image = np.zeros((height, width))
-        image[draw(st.integers(0, height - 1)), draw(st.integers(0, width - 1))] = draw(st.sampled_from([1.0, 2.0, 0.5, 4.0]))
+        image[draw(st.integers(0, height - 1)), draw(st.integers(0, width - 1))] = draw(
+            st.sampled_from([1.0, 2.0, 0.5, 4.0])
+        )
     else:  # pragma: no cover - a typo in a check
         raise ValueError(f"unknown probe kind {kind!r}")
     return image_probe(image)
@@ -447,7 +462,10 @@ def image_probes(draw: st.DrawFn, kind: str = "any") -> ProbeCase:
 
 # -- session 2: 1×1 convolution and Inception, MobileNetV2, EfficientNet --------------------------
 def _weights_and_bias(draw: st.DrawFn, prefix: str, c_out: int, c_in: int, k: int) -> dict[str, np.ndarray]:
-    return {f"{prefix}_w": draw(float_arrays((c_out, c_in, k, k), bound=1.0)), f"{prefix}_b": draw(float_arrays((c_out,), bound=1.0))}
+    return {
+        f"{prefix}_w": draw(float_arrays((c_out, c_in, k, k), bound=1.0)),
+        f"{prefix}_b": draw(float_arrays((c_out,), bound=1.0)),
+    }
 
 
 @st.composite
@@ -535,7 +553,10 @@ EFFICIENTNET_COEFFICIENTS = (1.2, 1.1, 1.15)
 
 def _phi_values(low: int) -> st.SearchStrategy[float]:
     """φ in [low, 6]: mostly whole or half steps (readable), sometimes any float."""
-    return st.one_of(st.integers(2 * low, 12).map(lambda k: k / 2), st.floats(float(low), 6.0, allow_nan=False, allow_subnormal=False))
+    return st.one_of(
+        st.integers(2 * low, 12).map(lambda k: k / 2),
+        st.floats(float(low), 6.0, allow_nan=False, allow_subnormal=False),
+    )
 
 
 @st.composite
@@ -545,7 +566,9 @@ def compound_scaling_cases(draw: st.DrawFn) -> Case:
     phi = draw(_phi_values(0))
     if draw(st.booleans()):
         return Case.of(("phi", phi))
-    coefficients = draw(st.lists(st.integers(21, 26).map(lambda k: k / 20), min_size=3, max_size=3, unique=True))
+    coefficients = draw(
+        st.lists(st.integers(21, 26).map(lambda k: k / 20), min_size=3, max_size=3, unique=True)
+    )
     return Case.of(("phi", phi), alpha=coefficients[0], beta=coefficients[1], gamma=coefficients[2])
 
 
@@ -566,7 +589,11 @@ def scale_network_cases(draw: st.DrawFn) -> Case:
 
     alpha, beta, gamma = EFFICIENTNET_COEFFICIENTS
     phi = draw(_phi_values(-2))
-    layers, channels, resolution = draw(st.integers(1, 20)), draw(st.integers(1, 96)), draw(st.integers(8, 300))
+    layers, channels, resolution = (
+        draw(st.integers(1, 20)),
+        draw(st.integers(1, 96)),
+        draw(st.integers(8, 300)),
+    )
     if phi != 0:  # with φ = 0 every multiplier is exactly 1.0
         assume(not _near_tie(layers * alpha**phi, 0.0))
         assume(not _near_tie(channels * beta**phi, 0.5) and not _near_tie(resolution * gamma**phi, 0.5))
@@ -579,7 +606,9 @@ AUGMENT_MAX_PADDING = 3
 
 
 @st.composite
-def chw_images(draw: st.DrawFn, max_channels: int = 3, min_side: int = 1, max_side: int = AUGMENT_MAX_SIDE) -> np.ndarray:
+def chw_images(
+    draw: st.DrawFn, max_channels: int = 3, min_side: int = 1, max_side: int = AUGMENT_MAX_SIDE
+) -> np.ndarray:
     """A (C, H, W) float image with values in [0, 1]; C, H and W drawn apart so an axis mix-up shows.
 
     Mostly quarters (0, 0.25, … 1: readable, exact), sometimes any value in [0, 1].

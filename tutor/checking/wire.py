@@ -57,7 +57,11 @@ def _encode(value: Any, buffers: list[bytes], depth: int = 0) -> Any:
         return {"t": type(value).__name__, "items": [_encode(v, buffers, depth + 1) for v in value]}
     if type(value) is dict and len(value) <= MAX_ITEMS and all(type(k) is str for k in value):
         return {"t": "dict", "items": {k: _encode(v, buffers, depth + 1) for k, v in value.items()}}
-    return {"t": "other", "type": f"{type(value).__module__}.{type(value).__qualname__}", "repr": _short_repr(value)}
+    return {
+        "t": "other",
+        "type": f"{type(value).__module__}.{type(value).__qualname__}",
+        "repr": _short_repr(value),
+    }
 
 
 def _short_repr(value: Any) -> str:
@@ -160,7 +164,16 @@ def decode_value(node: Any, buffers: list[bytes]) -> Any:
         return _decode(node, buffers)
     except WireError:
         raise
-    except (KeyError, IndexError, TypeError, ValueError, AttributeError, OverflowError, RecursionError, MemoryError) as error:
+    except (
+        KeyError,
+        IndexError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        OverflowError,
+        RecursionError,
+        MemoryError,
+    ) as error:
         raise WireError(f"malformed value ({type(error).__name__})") from None
 
 

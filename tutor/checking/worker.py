@@ -167,7 +167,13 @@ def _student_frames(tb, student_paths: set[str]) -> list[dict]:
         real = os.path.realpath(frame.filename)
         if real in student_paths or os.path.dirname(real) in folders:
             frames.append(
-                {"file": frame.filename, "line": frame.lineno, "function": frame.name, "code": frame.line or "", "own": real in student_paths}
+                {
+                    "file": frame.filename,
+                    "line": frame.lineno,
+                    "function": frame.name,
+                    "code": frame.line or "",
+                    "own": real in student_paths,
+                }
             )
     return frames[-6:]
 
@@ -208,7 +214,11 @@ def _report_startup_failure(reply_fd: int, error: BaseException) -> None:
     message = {
         "ok": False,
         "startup": True,
-        "error": {"type": type(error).__name__, "message": f"the worker could not start: {error}"[:500], "frames": []},
+        "error": {
+            "type": type(error).__name__,
+            "message": f"the worker could not start: {error}"[:500],
+            "frames": [],
+        },
     }
     body = json.dumps(message).encode()
     with contextlib.suppress(OSError):
@@ -275,7 +285,17 @@ def main() -> None:
         try:
             send(reply_fd, message, buffers)
         except MemoryError:  # the result itself was too big to send within the memory limit
-            send(reply_fd, {"ok": False, "error": {"type": "MemoryError", "message": "the result was too large to send", "frames": []}})
+            send(
+                reply_fd,
+                {
+                    "ok": False,
+                    "error": {
+                        "type": "MemoryError",
+                        "message": "the result was too large to send",
+                        "frames": [],
+                    },
+                },
+            )
 
     while True:
         try:
@@ -316,17 +336,31 @@ def main() -> None:
             try:
                 value = function(*args, **kwargs)  # type: ignore[misc]
             except BaseException as error:  # noqa: BLE001 - every failure is reported, including exits
-                reply({"ok": False, "seconds": time.perf_counter() - started, "error": _describe_error(error, student_paths, attempts)})
+                reply(
+                    {
+                        "ok": False,
+                        "seconds": time.perf_counter() - started,
+                        "error": _describe_error(error, student_paths, attempts),
+                    }
+                )
                 continue
             seconds = time.perf_counter() - started
             try:
                 encoded, out_buffers = wire.encode_value({"value": value, "args": args, "kwargs": kwargs})
             except BaseException as error:  # noqa: BLE001 - a hostile __repr__ or similar
-                reply({"ok": False, "seconds": seconds, "error": _describe_error(error, student_paths, attempts)})
+                reply(
+                    {
+                        "ok": False,
+                        "seconds": seconds,
+                        "error": _describe_error(error, student_paths, attempts),
+                    }
+                )
                 continue
             reply({"ok": True, "seconds": seconds, "result": encoded}, out_buffers)
             continue
-        reply({"ok": False, "error": {"type": "ProtocolError", "message": f"unknown op {op!r}", "frames": []}})
+        reply(
+            {"ok": False, "error": {"type": "ProtocolError", "message": f"unknown op {op!r}", "frames": []}}
+        )
 
 
 if __name__ == "__main__":

@@ -29,7 +29,13 @@ def torch_pool(kind: str, **options: Any) -> Pool:
     def pool(x: np.ndarray, kernel_size: Any, stride: Any = None, padding: Any = 0) -> np.ndarray:
         fn = F.max_pool2d if kind == "max" else F.avg_pool2d
         with torch.no_grad():
-            return fn(ref.tensor(x), ref.pair(kernel_size), None if stride is None else ref.pair(stride), ref.pair(padding), **options).numpy()
+            return fn(
+                ref.tensor(x),
+                ref.pair(kernel_size),
+                None if stride is None else ref.pair(stride),
+                ref.pair(padding),
+                **options,
+            ).numpy()
 
     return pool
 
@@ -78,7 +84,13 @@ def explicit() -> list[Case]:
     negative = -np.abs(x) - 0.5
     case = strategies.pool2d_case
     return [
-        case(x, (3, 2), stride=(2, 1), padding=(1, 0), label="distinct sizes; rectangular kernel; tuple stride and padding"),
+        case(
+            x,
+            (3, 2),
+            stride=(2, 1),
+            padding=(1, 0),
+            label="distinct sizes; rectangular kernel; tuple stride and padding",
+        ),
         case(x, 2, label="defaults: stride = kernel size, no padding"),
         case(x, 3, stride=2, label="stride that does not divide"),
         case(negative, 3, stride=2, padding=1, label="all-negative input with padding"),
@@ -98,6 +110,8 @@ def explain_shape(case: Case, expected: tuple, got: tuple) -> str:
     for axis, name in enumerate(("height", "width")):
         if expected[2 + axis] != got[2 + axis]:
             n, p, k, s = case["x"].shape[2 + axis], padding[axis], kernel[axis], stride[axis]
-            notes.append(f"{name} {got[2 + axis]} vs {expected[2 + axis]}: check ⌊(n+2p−k)/s⌋+1 with n={n}, p={p}, k={k}, s={s}")
+            notes.append(
+                f"{name} {got[2 + axis]} vs {expected[2 + axis]}: check ⌊(n+2p−k)/s⌋+1 with n={n}, p={p}, k={k}, s={s}"
+            )
     lead = [f"axis {i}: {g} vs {e}" for i, (e, g) in enumerate(zip(expected[:2], got[:2])) if e != g]
     return "; ".join(lead + notes) + "." if lead or notes else ""

@@ -18,7 +18,14 @@ def pair(value: int | tuple[int, int]) -> tuple[int, int]:
     return (value, value) if isinstance(value, int) else (int(value[0]), int(value[1]))
 
 
-def conv2d(x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None, stride: Any = 1, padding: Any = 0, groups: int = 1) -> np.ndarray:
+def conv2d(
+    x: np.ndarray,
+    w: np.ndarray,
+    b: np.ndarray | None = None,
+    stride: Any = 1,
+    padding: Any = 0,
+    groups: int = 1,
+) -> np.ndarray:
     bias = None if b is None else tensor(b)
     with torch.no_grad():
         out = F.conv2d(tensor(x), tensor(w), bias, stride=pair(stride), padding=pair(padding), groups=groups)
@@ -41,7 +48,9 @@ def explain_output_size(axis_names: tuple[str, str] = ("height", "width")) -> An
             want, have = expected[-2 + axis], got[-2 + axis]
             if want != have:
                 n, p, f, s = sizes[axis], padding[axis], kernel[axis], stride[axis]
-                notes.append(f"{name} {have} vs {want} — check ⌊(n+2p−f)/s⌋+1 with n={n}, p={p}, f={f}, s={s}")
+                notes.append(
+                    f"{name} {have} vs {want} — check ⌊(n+2p−f)/s⌋+1 with n={n}, p={p}, f={f}, s={s}"
+                )
         lead = [f"axis {i}: {g} vs {e}" for i, (e, g) in enumerate(zip(expected[:-2], got[:-2])) if e != g]
         return "; ".join(lead + notes) + "." if lead or notes else ""
 

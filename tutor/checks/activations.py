@@ -40,9 +40,7 @@ SIGMOID_FLOAT32 = (
     "returned {dtype}: in its far tails sigmoid is smaller than float32 can hold (sigmoid(−120) ≈ 7.7e−53). "
     "Compute in float64, the dtype of the input."
 )
-TAIL_VALUES = (
-    "{wrong} of {size} values are not exact; the worst is at index {index}: expected {expected:.6g}, got {got:.6g}."
-)
+TAIL_VALUES = "{wrong} of {size} values are not exact; the worst is at index {index}: expected {expected:.6g}, got {got:.6g}."
 
 
 @dataclass(frozen=True)
@@ -71,7 +69,13 @@ class RelativeComparison(ArrayComparison):
         index = tuple(int(i) for i in np.argwhere(bad)[np.argmax(relative[bad])])
         return Mismatch(
             Status.FAILED,
-            TAIL_VALUES.format(wrong=int(bad.sum()), size=expected.size, index=index, expected=expected[index], got=got[index]),
+            TAIL_VALUES.format(
+                wrong=int(bad.sum()),
+                size=expected.size,
+                index=index,
+                expected=expected[index],
+                got=got[index],
+            ),
             expected=format_value(expected),
             got=format_value(got),
             worst_index=str(index),

@@ -15,7 +15,9 @@ UNBIASED = (
     "default .var()). BatchNorm normalises with the biased variance: divide by N·H·W."
 )
 EPS_OUTSIDE = "You put eps outside the square root: it is (x − μ) / √(σ² + ε), not (x − μ) / (√σ² + ε)."
-NO_EPS = "You left out eps: it is (x − μ) / √(σ² + ε). Check that you pass eps through and add it to the variance."
+NO_EPS = (
+    "You left out eps: it is (x − μ) / √(σ² + ε). Check that you pass eps through and add it to the variance."
+)
 PER_IMAGE = (
     "You took the statistics per image (over H and W only): that is instance normalisation. "
     "BatchNorm pools each channel over the whole batch too: reduce over axes (0, 2, 3)."
@@ -29,21 +31,34 @@ PER_PIXEL = (
     "For feature maps, pool each channel over the batch AND the positions: axes (0, 2, 3)."
 )
 ALL_AXES = "You pooled every channel together. Each channel c has its own μ_c and σ²_c: reduce over axes (0, 2, 3) only."
-SWAPPED_AFFINE = "You swapped gamma and beta: gamma scales (multiplies) the normalised value and beta shifts (adds)."
+SWAPPED_AFFINE = (
+    "You swapped gamma and beta: gamma scales (multiplies) the normalised value and beta shifts (adds)."
+)
 NO_AFFINE = "You normalised but did not apply gamma and beta: return γ · x̂ + β."
 
 
 def _expect(case: Case) -> np.ndarray:
     with torch.no_grad():
         out = F.batch_norm(
-            ref.tensor(case["x"]), None, None, ref.tensor(case["gamma"]), ref.tensor(case["beta"]),
-            training=True, eps=case.get("eps", 1e-5),
+            ref.tensor(case["x"]),
+            None,
+            None,
+            ref.tensor(case["gamma"]),
+            ref.tensor(case["beta"]),
+            training=True,
+            eps=case.get("eps", 1e-5),
         )
     return out.numpy()
 
 
-def _variant(axes: tuple[int, ...] = (0, 2, 3), ddof: int = 0, eps_outside: bool = False, use_eps: bool = True,
-             swap: bool = False, affine: bool = True):  # noqa: ANN202 - builds the misconception table
+def _variant(
+    axes: tuple[int, ...] = (0, 2, 3),
+    ddof: int = 0,
+    eps_outside: bool = False,
+    use_eps: bool = True,
+    swap: bool = False,
+    affine: bool = True,
+):  # noqa: ANN202 - builds the misconception table
     def predict(case: Case) -> np.ndarray:
         x, gamma, beta = case["x"], case["gamma"], case["beta"]
         eps = case.get("eps", 1e-5) if use_eps else 0.0
@@ -67,11 +82,21 @@ def _explicit() -> list[Case]:
     x = rng.integers(-4, 5, size=(3, 2, 4, 5)).astype(np.float64)
     gamma, beta = np.array([1.5, -0.5]), np.array([0.25, 2.0])
     return [
-        Case.of(("x", np.array([1.0, 2.0, 3.0, 4.0]).reshape(2, 1, 1, 2)), ("gamma", np.ones(1)), ("beta", np.zeros(1)), eps=0.5,
-                label="the statement's example, eps 0.5"),
+        Case.of(
+            ("x", np.array([1.0, 2.0, 3.0, 4.0]).reshape(2, 1, 1, 2)),
+            ("gamma", np.ones(1)),
+            ("beta", np.zeros(1)),
+            eps=0.5,
+            label="the statement's example, eps 0.5",
+        ),
         Case.of(("x", x), ("gamma", gamma), ("beta", beta), label="distinct N, C, H, W; default eps"),
         Case.of(("x", x), ("gamma", gamma), ("beta", beta), eps=1.0, label="eps large enough to matter"),
-        Case.of(("x", np.full((2, 2, 3, 1), 7.0)), ("gamma", gamma), ("beta", beta), label="a constant channel: variance 0"),
+        Case.of(
+            ("x", np.full((2, 2, 3, 1), 7.0)),
+            ("gamma", gamma),
+            ("beta", beta),
+            label="a constant channel: variance 0",
+        ),
     ]
 
 

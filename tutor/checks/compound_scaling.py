@@ -75,19 +75,29 @@ class ScalingComparison(Comparison):
     def compare(self, expected: Any, got: Any) -> Mismatch | None:
         shown = format_value(tuple(expected))
         if not isinstance(got, tuple | list) or len(got) != len(expected):
-            return Mismatch(Status.WRONG_TYPE, f"returned {format_value(got)}, but a tuple of 4 floats (depth, width, resolution, FLOPs) was expected.",
-                            expected=shown, got=format_value(got))
+            return Mismatch(
+                Status.WRONG_TYPE,
+                f"returned {format_value(got)}, but a tuple of 4 floats (depth, width, resolution, FLOPs) was expected.",
+                expected=shown,
+                got=format_value(got),
+            )
         for position, (name, want, have) in enumerate(zip(NAMES, expected, got)):
             if isinstance(have, bool) or not isinstance(have, numbers.Real):
-                return Mismatch(Status.WRONG_TYPE, f"returned a {describe_type(have)} as item {position} ({name}), but a float was expected.",
-                                expected=shown, got=format_value(got))
+                return Mismatch(
+                    Status.WRONG_TYPE,
+                    f"returned a {describe_type(have)} as item {position} ({name}), but a float was expected.",
+                    expected=shown,
+                    got=format_value(got),
+                )
             tolerance = FLOPS_TOLERANCE if position == 3 else MULTIPLIER_TOLERANCE
             if not math.isfinite(float(have)) or abs(float(have) - want) > tolerance * max(1.0, abs(want)):
                 what = "the ratio FlopCounterMode measured" if position == 3 else "the reference"
                 return Mismatch(
                     Status.FAILED,
                     f"returned {name} multiplier {float(have):.6g}, but {what} is {want:.6g} (tolerance {tolerance:g}, relative).",
-                    expected=shown, got=format_value(got), tolerance=f"relative {tolerance:g}",
+                    expected=shown,
+                    got=format_value(got),
+                    tolerance=f"relative {tolerance:g}",
                 )
         return None
 
@@ -107,7 +117,9 @@ def plain_cnn_flops(layers: int, channels: int, resolution: int) -> int:
     channels on a resolution × resolution input, built and run on the meta device."""
     with torch.device("meta"):
         conv = nn.Conv2d(channels, channels, 3, padding=1, bias=False)
-        network = nn.Sequential(*[conv] * layers)  # the same layer repeated: FLOPs do not depend on the weights
+        network = nn.Sequential(
+            *[conv] * layers
+        )  # the same layer repeated: FLOPs do not depend on the weights
         x = torch.empty(1, channels, resolution, resolution)
         with FlopCounterMode(display=False) as counter:
             network(x)
@@ -116,7 +128,9 @@ def plain_cnn_flops(layers: int, channels: int, resolution: int) -> int:
 
 @lru_cache(maxsize=256)
 def _measured_ratio(depth: float, width: float, resolution: float) -> float:
-    scaled = plain_cnn_flops(math.ceil(BASE_LAYERS * depth), round(BASE_CHANNELS * width), round(BASE_RESOLUTION * resolution))
+    scaled = plain_cnn_flops(
+        math.ceil(BASE_LAYERS * depth), round(BASE_CHANNELS * width), round(BASE_RESOLUTION * resolution)
+    )
     return scaled / plain_cnn_flops(BASE_LAYERS, BASE_CHANNELS, BASE_RESOLUTION)
 
 
@@ -150,13 +164,22 @@ def _network_expect(case: Case) -> tuple[int, int, int]:
     return layers, channels, resolution
 
 
-def _network_variant(depth=math.ceil, size=lambda v: max(1, round(v)), coefficients=lambda a, b, g: (a, b, g), added=False,
-                     only_if_zero=False):  # noqa: ANN001, ANN202 - builds the misconception table
+def _network_variant(
+    depth=math.ceil,
+    size=lambda v: max(1, round(v)),
+    coefficients=lambda a, b, g: (a, b, g),
+    added=False,
+    only_if_zero=False,
+):  # noqa: ANN001, ANN202 - builds the misconception table
     def predict(case: Case) -> tuple[int, int, int] | None:
         phi = case["phi"]
         a, b, g = coefficients(*strategies.EFFICIENTNET_COEFFICIENTS)
         scale = (lambda c: 1 + phi * (c - 1)) if added else (lambda c: c**phi)
-        result = (depth(case["layers"] * scale(a)), size(case["channels"] * scale(b)), size(case["resolution"] * scale(g)))
+        result = (
+            depth(case["layers"] * scale(a)),
+            size(case["channels"] * scale(b)),
+            size(case["resolution"] * scale(g)),
+        )
         if only_if_zero and 0 not in result:
             return None
         return result  # type: ignore[return-value]
@@ -173,20 +196,35 @@ CHECK = ExerciseCheck(
             expect=_scaling_expect,
             comparison=ScalingComparison(),
             misconceptions=(
-                Misconception(NOT_SQUARED, _scaling_variant(_right, lambda p, a, b, g, d, w, r: (a * b * g) ** p)),
+                Misconception(
+                    NOT_SQUARED, _scaling_variant(_right, lambda p, a, b, g, d, w, r: (a * b * g) ** p)
+                ),
                 Misconception(NOT_SQUARED, _scaling_variant(_right, lambda p, a, b, g, d, w, r: d * w * r)),
-                Misconception(ADDED, _scaling_variant(lambda p, a, b, g: (1 + p * (a - 1), 1 + p * (b - 1), 1 + p * (g - 1)))),
+                Misconception(
+                    ADDED,
+                    _scaling_variant(lambda p, a, b, g: (1 + p * (a - 1), 1 + p * (b - 1), 1 + p * (g - 1))),
+                ),
                 Misconception(SWAPPED, _scaling_variant(lambda p, a, b, g: (b**p, a**p, g**p))),
                 Misconception(SWAPPED, _scaling_variant(lambda p, a, b, g: (g**p, b**p, a**p))),
                 Misconception(SWAPPED, _scaling_variant(lambda p, a, b, g: (a**p, g**p, b**p))),
                 Misconception(PHI_AS_BASE, _scaling_variant(lambda p, a, b, g: (p**a, p**b, p**g))),
-                Misconception(FLOPS_ONE_STEP, _scaling_variant(_right, lambda p, a, b, g, d, w, r: a * b * b * g * g)),
-                Misconception(DEPTH_SQUARED, _scaling_variant(_right, lambda p, a, b, g, d, w, r: (d * w * r) ** 2)),
+                Misconception(
+                    FLOPS_ONE_STEP, _scaling_variant(_right, lambda p, a, b, g, d, w, r: a * b * b * g * g)
+                ),
+                Misconception(
+                    DEPTH_SQUARED, _scaling_variant(_right, lambda p, a, b, g, d, w, r: (d * w * r) ** 2)
+                ),
             ),
             explicit=lambda: [
                 Case.of(("phi", 1), label="the statement's example: one step of φ"),
                 Case.of(("phi", 0), label="φ = 0: EfficientNet-B0 itself"),
-                Case.of(("phi", 3.5), alpha=1.1, beta=1.2, gamma=1.25, label="other coefficients, given by keyword"),
+                Case.of(
+                    ("phi", 3.5),
+                    alpha=1.1,
+                    beta=1.2,
+                    gamma=1.25,
+                    label="other coefficients, given by keyword",
+                ),
             ],
             max_examples=40,
             weight=0.6,
@@ -209,8 +247,20 @@ CHECK = ExerciseCheck(
                 Misconception(SCALE_ADDED, _network_variant(added=True)),
             ),
             explicit=lambda: [
-                Case.of(("phi", 1), ("layers", 16), ("channels", 32), ("resolution", 224), label="the statement's example"),
-                Case.of(("phi", -2), ("layers", 3), ("channels", 1), ("resolution", 32), label="scaled down: the width must stay at least 1"),
+                Case.of(
+                    ("phi", 1),
+                    ("layers", 16),
+                    ("channels", 32),
+                    ("resolution", 224),
+                    label="the statement's example",
+                ),
+                Case.of(
+                    ("phi", -2),
+                    ("layers", 3),
+                    ("channels", 1),
+                    ("resolution", 32),
+                    label="scaled down: the width must stay at least 1",
+                ),
             ],
             max_examples=60,
             weight=0.4,

@@ -13,14 +13,24 @@ FLIPPED = (
     "cross-correlation (no flip), exactly like torch.nn.functional.conv2d."
 )
 NO_BIAS = "You left out the bias: add b[o] to every output pixel of output channel o."
-STRIDE_IGNORED = "You ignored the stride: the window should move `stride` pixels per step (and the output shrinks)."
+STRIDE_IGNORED = (
+    "You ignored the stride: the window should move `stride` pixels per step (and the output shrinks)."
+)
 PADDING_IGNORED = "You ignored the padding: pad x with zeros on all four sides before sliding the window."
-STRIDE_SWAPPED = "You swapped the stride pair: stride=(sh, sw) means sh down the rows (height), sw along a row (width)."
+STRIDE_SWAPPED = (
+    "You swapped the stride pair: stride=(sh, sw) means sh down the rows (height), sw along a row (width)."
+)
 PADDING_SWAPPED = "You swapped the padding pair: padding=(ph, pw) pads the height by ph and the width by pw."
-KERNEL_TRANSPOSED = "You transposed the kernel: w[o, c, a, b] multiplies x[..., i·s+a, j·s+b], with a along the height."
+KERNEL_TRANSPOSED = (
+    "You transposed the kernel: w[o, c, a, b] multiplies x[..., i·s+a, j·s+b], with a along the height."
+)
 ONE_CHANNEL = "Only the first input channel reached the output: sum over every input channel c as well as over the window."
-SAME_FILTER = "Every output channel used the first filter w[0]: output channel o must use its own filter w[o]."
-EDGE_PADDING = "You padded by repeating the edge pixels; the padding is zeros (np.pad's default mode='constant')."
+SAME_FILTER = (
+    "Every output channel used the first filter w[0]: output channel o must use its own filter w[o]."
+)
+EDGE_PADDING = (
+    "You padded by repeating the edge pixels; the padding is zeros (np.pad's default mode='constant')."
+)
 ONE_SIDED_PADDING = "You padded only one side of each axis; padding p adds p zeros before and p after."
 
 
@@ -30,7 +40,13 @@ def _expect(case: Case) -> np.ndarray:
 
 def _variant(**change):  # noqa: ANN003, ANN202 - builds the misconception table below
     def predict(case: Case) -> np.ndarray:
-        args = {"x": case["x"], "w": case["w"], "b": case.get("b"), "stride": case.get("stride", 1), "padding": case.get("padding", 0)}
+        args = {
+            "x": case["x"],
+            "w": case["w"],
+            "b": case.get("b"),
+            "stride": case.get("stride", 1),
+            "padding": case.get("padding", 0),
+        }
         for key, value in change.items():
             args[key] = value(args) if callable(value) else value
         return ref.conv2d(**args)
@@ -71,7 +87,14 @@ def _explicit() -> list[Case]:
     b = np.array([0.5, -1.0, 2.0, 0.0])
     case = strategies.conv2d_case
     return [
-        case(x, w, b, stride=(2, 1), padding=(1, 0), label="distinct N, C, H, W; rectangular kernel; tuple stride and padding"),
+        case(
+            x,
+            w,
+            b,
+            stride=(2, 1),
+            padding=(1, 0),
+            label="distinct N, C, H, W; rectangular kernel; tuple stride and padding",
+        ),
         case(x, w, None, stride=2, padding=1, label="int stride and padding, no bias"),
         case(x, w, b, stride=3, padding=2, label="stride that does not divide, padding 2"),
         case(-np.abs(x), w, b, stride=(1, 2), padding=(0, 2), label="negative input with padding"),

@@ -39,7 +39,9 @@ def _explicit() -> list[Case]:
     tall = np.arange(20.0).reshape(5, 4) - 7
     return [
         Case.of(("x", x), ("k", k), label="Dive into Deep Learning §7.1 example"),
-        Case.of(("x", tall), ("k", np.array([[1.0, -1.0, 0.5]])), label="rectangular kernel, non-square input"),
+        Case.of(
+            ("x", tall), ("k", np.array([[1.0, -1.0, 0.5]])), label="rectangular kernel, non-square input"
+        ),
         Case.of(("x", tall), ("k", np.array([[2.0], [-1.0]])), label="column kernel"),
     ]
 

@@ -15,15 +15,27 @@ SUMMED_CHANNELS = (
 )
 FLIPPED = "You flipped the kernel: layers compute cross-correlation, with no flip, exactly like F.conv2d."
 NO_BIAS = "You left out the bias: add b[c] to every pixel of output channel c."
-STRIDE_IGNORED = "You ignored the stride: the window should move `stride` pixels per step (and the output shrinks)."
+STRIDE_IGNORED = (
+    "You ignored the stride: the window should move `stride` pixels per step (and the output shrinks)."
+)
 PADDING_IGNORED = "You ignored the padding: pad x with zeros on all four sides of H and W first."
 SAME_FILTER = "Every channel used the first filter w[0]: channel c must use its own filter w[c, 0]."
-KERNEL_TRANSPOSED = "You transposed the kernel: w[c, 0, a, b] multiplies x[..., i·s+a, j·s+b], with a along the height."
-STRIDE_SWAPPED = "You swapped the stride pair: stride=(sh, sw) means sh down the rows (height), sw along a row."
+KERNEL_TRANSPOSED = (
+    "You transposed the kernel: w[c, 0, a, b] multiplies x[..., i·s+a, j·s+b], with a along the height."
+)
+STRIDE_SWAPPED = (
+    "You swapped the stride pair: stride=(sh, sw) means sh down the rows (height), sw along a row."
+)
 
 
 def _args(case: Case) -> dict:
-    return {"x": case["x"], "w": case["w"], "b": case.get("b"), "stride": case.get("stride", 1), "padding": case.get("padding", 0)}
+    return {
+        "x": case["x"],
+        "w": case["w"],
+        "b": case.get("b"),
+        "stride": case.get("stride", 1),
+        "padding": case.get("padding", 0),
+    }
 
 
 def _expect(case: Case) -> np.ndarray:
@@ -57,9 +69,22 @@ def _explicit() -> list[Case]:
     b = np.array([0.5, -1.0, 2.0])
     case = strategies.conv2d_case
     return [
-        case(x, w, b, stride=(2, 1), padding=(1, 0), label="distinct N, C, H, W; rectangular kernel; tuple stride and padding"),
+        case(
+            x,
+            w,
+            b,
+            stride=(2, 1),
+            padding=(1, 0),
+            label="distinct N, C, H, W; rectangular kernel; tuple stride and padding",
+        ),
         case(x, w, None, stride=2, padding=1, label="int stride and padding, no bias"),
-        case(x[:, :, :6, :6], w[:, :, :, :1].repeat(3, axis=3), None, padding=1, label="the statement's example"),
+        case(
+            x[:, :, :6, :6],
+            w[:, :, :, :1].repeat(3, axis=3),
+            None,
+            padding=1,
+            label="the statement's example",
+        ),
     ]
 
 
@@ -76,7 +101,9 @@ CHECK = ExerciseCheck(
                 Misconception(NO_BIAS, _variant(b=None)),
                 Misconception(STRIDE_IGNORED, _variant(stride=1)),
                 Misconception(PADDING_IGNORED, _variant(padding=0)),
-                Misconception(SAME_FILTER, _variant(w=lambda a: np.repeat(a["w"][:1], a["w"].shape[0], axis=0))),
+                Misconception(
+                    SAME_FILTER, _variant(w=lambda a: np.repeat(a["w"][:1], a["w"].shape[0], axis=0))
+                ),
                 Misconception(KERNEL_TRANSPOSED, _variant(w=lambda a: np.swapaxes(a["w"], 2, 3))),
                 Misconception(STRIDE_SWAPPED, _variant(stride=lambda a: _swap(a["stride"]))),
             ),

@@ -22,10 +22,14 @@ DEPTHWISE_TIMES_COUT = (
     "Your depthwise part has a factor c_out: a depthwise convolution has one k×k filter per INPUT channel "
     "and produces c_in channels, so it costs h_out·w_out·c_in·k²."
 )
-STANDARD_NO_CIN = "Your standard count forgets c_in: each output value sums over all c_in input channels, c_in·k² products."
+STANDARD_NO_CIN = (
+    "Your standard count forgets c_in: each output value sums over all c_in input channels, c_in·k² products."
+)
 ONE_K = "You used k instead of k²: a k×k kernel has k·k weights per channel."
 SWAPPED = "You returned the two counts in the wrong order: (standard, separable)."
-POINTWISE_ONLY = "Your separable count is only the pointwise part: add the depthwise k×k convolution, h_out·w_out·c_in·k²."
+POINTWISE_ONLY = (
+    "Your separable count is only the pointwise part: add the depthwise k×k convolution, h_out·w_out·c_in·k²."
+)
 
 
 def _multiplications(layers: list[nn.Module], c_in: int, h_out: int, w_out: int, k: int) -> int:
@@ -74,14 +78,32 @@ CHECK = ExerciseCheck(
                 Misconception(NO_POINTWISE, _formula(_std, lambda h, w, ci, co, k: h * w * ci * k * k)),
                 Misconception(POINTWISE_ONLY, _formula(_std, lambda h, w, ci, co, k: h * w * ci * co)),
                 Misconception(FLOPS, _formula(lambda *a: 2 * _std(*a), lambda *a: 2 * _sep(*a))),
-                Misconception(DEPTHWISE_TIMES_COUT, _formula(_std, lambda h, w, ci, co, k: h * w * ci * co * k * k + h * w * ci * co)),
+                Misconception(
+                    DEPTHWISE_TIMES_COUT,
+                    _formula(_std, lambda h, w, ci, co, k: h * w * ci * co * k * k + h * w * ci * co),
+                ),
                 Misconception(STANDARD_NO_CIN, _formula(lambda h, w, ci, co, k: h * w * co * k * k, _sep)),
-                Misconception(ONE_K, _formula(lambda h, w, ci, co, k: h * w * co * ci * k, lambda h, w, ci, co, k: h * w * ci * k + h * w * ci * co)),
+                Misconception(
+                    ONE_K,
+                    _formula(
+                        lambda h, w, ci, co, k: h * w * co * ci * k,
+                        lambda h, w, ci, co, k: h * w * ci * k + h * w * ci * co,
+                    ),
+                ),
                 Misconception(SWAPPED, _formula(_sep, _std)),
             ),
             explicit=lambda: [
-                Case.of(("h_out", 10), ("w_out", 10), ("c_in", 3), ("c_out", 5), ("k", 3), label="the statement's example"),
-                Case.of(("h_out", 7), ("w_out", 5), ("c_in", 2), ("c_out", 6), ("k", 1), label="a 1×1 kernel"),
+                Case.of(
+                    ("h_out", 10),
+                    ("w_out", 10),
+                    ("c_in", 3),
+                    ("c_out", 5),
+                    ("k", 3),
+                    label="the statement's example",
+                ),
+                Case.of(
+                    ("h_out", 7), ("w_out", 5), ("c_in", 2), ("c_out", 6), ("k", 1), label="a 1×1 kernel"
+                ),
             ],
             max_examples=80,
         ),

@@ -56,7 +56,9 @@ NOT_NORMALISED = (
     "Your box blur's weights sum to {total:g}, not 1, so it multiplies the brightness by {total:g}: "
     "it is the sum of the 9 neighbours, not their average. Divide by 9."
 )
-WEIGHTS_SUM = "Your weights sum to {total:g}; a {kind} that keeps flat regions as they are needs weights summing to 1."
+WEIGHTS_SUM = (
+    "Your weights sum to {total:g}; a {kind} that keeps flat regions as they are needs weights summing to 1."
+)
 SHARPEN_DARKENS = (
     "Your sharpen's weights sum to {total:g}, so it darkens a flat region to {total:g} × its brightness: "
     "that is the outline kernel (centre 4 or 8), which keeps only the edges. Sharpen adds the image "
@@ -110,12 +112,24 @@ def correlate(image: np.ndarray, kernel: np.ndarray, padding: int = 0, mode: str
 def kernel_problem(value: Any) -> Mismatch | None:
     """Type, shape, dtype and finiteness of a returned kernel, with messages that say what to change."""
     if not isinstance(value, np.ndarray):
-        return Mismatch(Status.WRONG_TYPE, NOT_AN_ARRAY.format(type=describe_type(value)), got=format_value(value))
+        return Mismatch(
+            Status.WRONG_TYPE, NOT_AN_ARRAY.format(type=describe_type(value)), got=format_value(value)
+        )
     if value.shape != (3, 3):
         template = EXTRA_AXES if value.size == 9 else WRONG_SIZE
-        return Mismatch(Status.WRONG_SHAPE, template.format(shape=value.shape), expected="a (3, 3) array", got=format_value(value))
+        return Mismatch(
+            Status.WRONG_SHAPE,
+            template.format(shape=value.shape),
+            expected="a (3, 3) array",
+            got=format_value(value),
+        )
     if value.dtype.kind != "f":
-        return Mismatch(Status.WRONG_DTYPE, INTEGER_KERNEL.format(dtype=value.dtype), expected="a float array", got=format_value(value))
+        return Mismatch(
+            Status.WRONG_DTYPE,
+            INTEGER_KERNEL.format(dtype=value.dtype),
+            expected="a float array",
+            got=format_value(value),
+        )
     if not np.isfinite(value).all():
         bad = value[~np.isfinite(value)][0]
         return Mismatch(Status.NOT_FINITE, NOT_FINITE.format(value=bad), got=format_value(value))
@@ -165,12 +179,17 @@ def _diagnose(function: str, k: np.ndarray) -> str | None:
         if _proportional(k, other) is not None:
             return SOBEL_SWAPPED if function == "sobel_x" else SOBEL_Y_SWAPPED
         if (c := _proportional(k, own)) is not None and c < 0:
-            where = ("right", "from left to right") if function == "sobel_x" else ("bottom", "from top to bottom")
+            where = (
+                ("right", "from left to right") if function == "sobel_x" else ("bottom", "from top to bottom")
+            )
             return SOBEL_FLIPPED.format(side=where[0], direction=where[1])
         if _proportional(k, prewitt) is not None:
             return SOBEL_PREWITT.format(line="row" if function == "sobel_x" else "column")
     elif function == "laplacian":
-        if any((c := _proportional(k, p)) is not None and c < 0 for p in (OUTLINE_4, OUTLINE_8)) or k[1, 1] < 0:
+        if (
+            any((c := _proportional(k, p)) is not None and c < 0 for p in (OUTLINE_4, OUTLINE_8))
+            or k[1, 1] < 0
+        ):
             return OUTLINE_SIGN
         if abs(total) > 1e-6:
             return OUTLINE_SUM.format(total=total)
@@ -185,14 +204,20 @@ The last item is empty when the expected response is exact; for an inequality (e
 it says so, and the expected response is only the nearest value that would satisfy it."""
 
 
-def _broken(function: str, kernel: np.ndarray, claim: str, outcome: tuple[np.ndarray, np.ndarray, str, str]) -> Mismatch | None:
+def _broken(
+    function: str, kernel: np.ndarray, claim: str, outcome: tuple[np.ndarray, np.ndarray, str, str]
+) -> Mismatch | None:
     """A Mismatch if the response differs from the expected one (the tolerance of every check)."""
     expected, got, how, wanted = outcome
     if VALUES.compare(expected, got) is None:
         return None
     index = tuple(int(i) for i in np.unravel_index(int(np.argmax(np.abs(got - expected))), expected.shape))
     at = f" at {index}" if index else ""
-    right = wanted.format(expected=f"{float(expected[index]):.4g}") if wanted else f"{float(expected[index]):.4g} is right"
+    right = (
+        wanted.format(expected=f"{float(expected[index]):.4g}")
+        if wanted
+        else f"{float(expected[index]):.4g} is right"
+    )
     text = (
         f"breaks “{claim}”: {how}, your kernel gives {float(got[index]):.4g}{at}, where {right}. "
         f"Your kernel:\n{format_value(kernel)}"
@@ -237,7 +262,12 @@ def _flat(level: float) -> Test:
 
     def test(image: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray, str, str]:
         got = correlate(image, k)
-        return np.full_like(got, level * image[0, 0]), got, f"on a flat image of {image[0, 0]:g} everywhere, {VALID}", ""
+        return (
+            np.full_like(got, level * image[0, 0]),
+            got,
+            f"on a flat image of {image[0, 0]:g} everywhere, {VALID}",
+            "",
+        )
 
     return test
 
@@ -250,7 +280,12 @@ def _total_kept(image: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 def _not_negative(image: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray, str, str]:
     got = correlate(image, k)
-    return np.maximum(got, 0.0), got, f"on an image with no negative pixel, {VALID}", "the output must be at least 0"
+    return (
+        np.maximum(got, 0.0),
+        got,
+        f"on an image with no negative pixel, {VALID}",
+        "the output must be at least 0",
+    )
 
 
 def _equal_weights(image: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray, str, str]:
@@ -260,16 +295,30 @@ def _equal_weights(image: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.nda
     expected = got.copy()
     expected[window] = got[window].mean()
     how = f"on a single bright pixel at {(i, j)}, {SAME}"
-    return expected, got, how, "the pixel and its 8 neighbours must all come out equal (every neighbour counts the same)"
+    return (
+        expected,
+        got,
+        how,
+        "the pixel and its 8 neighbours must all come out equal (every neighbour counts the same)",
+    )
 
 
 def _mirror(image: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray, str, str]:
     """Filtering a mirrored (or transposed) image must give the mirrored (or transposed) output."""
-    for name, turn in (("flipped left-right", np.fliplr), ("flipped upside down", np.flipud), ("transposed", np.transpose)):
+    for name, turn in (
+        ("flipped left-right", np.fliplr),
+        ("flipped upside down", np.flipud),
+        ("transposed", np.transpose),
+    ):
         got = correlate(np.ascontiguousarray(turn(image)), k)
         expected = np.ascontiguousarray(turn(correlate(image, k)))
         if VALUES.compare(expected, got) is not None:
-            return expected, got, f"on the image {name}, {VALID}", f"the original image's output, {name}, has {{expected}}"
+            return (
+                expected,
+                got,
+                f"on the image {name}, {VALID}",
+                f"the original image's output, {name}, has {{expected}}",
+            )
     got = correlate(image, k)
     return got, got, VALID, ""
 
@@ -341,7 +390,15 @@ def _outline_point(image: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.nda
     return expected, got, how, f"the output must be positive at {(i, j)} and 0 or negative around it"
 
 
-def _property(function: str, claim: str, kind: str, test: Test, weight: float, simplify: bool = False, examples: int = 25) -> Property:
+def _property(
+    function: str,
+    claim: str,
+    kind: str,
+    test: Test,
+    weight: float,
+    simplify: bool = False,
+    examples: int = 25,
+) -> Property:
     return Property(
         name=f"{function}: {claim}",
         function=function,

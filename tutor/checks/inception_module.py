@@ -185,20 +185,37 @@ def _explicit_conv1x1() -> list[Case]:
     rng = np.random.default_rng(7)
     x = rng.integers(-3, 4, size=(2, 3, 4, 5)).astype(np.float64)
     return [
-        Case.of(("x", np.arange(8.0).reshape(1, 2, 2, 2)), ("w", np.array([1.0, 1.0, 1.0, -1.0, 0.5, 0.0]).reshape(3, 2, 1, 1)),
-                label="the statement's example"),
-        Case.of(("x", x), ("w", rng.integers(-2, 3, size=(4, 3, 1, 1)).astype(np.float64)), b=np.array([0.5, -1.0, 0.0, 2.0]),
-                label="distinct N, C_in, C_out, H, W, with a bias"),
-        Case.of(("x", x), ("w", rng.normal(0, 1, (3, 3, 1, 1))), b=None, label="a square mixing matrix, no bias"),
+        Case.of(
+            ("x", np.arange(8.0).reshape(1, 2, 2, 2)),
+            ("w", np.array([1.0, 1.0, 1.0, -1.0, 0.5, 0.0]).reshape(3, 2, 1, 1)),
+            label="the statement's example",
+        ),
+        Case.of(
+            ("x", x),
+            ("w", rng.integers(-2, 3, size=(4, 3, 1, 1)).astype(np.float64)),
+            b=np.array([0.5, -1.0, 0.0, 2.0]),
+            label="distinct N, C_in, C_out, H, W, with a bias",
+        ),
+        Case.of(
+            ("x", x), ("w", rng.normal(0, 1, (3, 3, 1, 1))), b=None, label="a square mixing matrix, no bias"
+        ),
     ]
 
 
 def _explicit_inception() -> list[Case]:
     rng = np.random.default_rng(17)
 
-    def params(c_in: int, c1: int, c2: tuple[int, int], c3: tuple[int, int], c4: int) -> dict[str, np.ndarray]:
-        shapes = {"branch1": (c1, c_in, 1), "branch2_reduce": (c2[0], c_in, 1), "branch2": (c2[1], c2[0], 3),
-                  "branch3_reduce": (c3[0], c_in, 1), "branch3": (c3[1], c3[0], 5), "branch4": (c4, c_in, 1)}
+    def params(
+        c_in: int, c1: int, c2: tuple[int, int], c3: tuple[int, int], c4: int
+    ) -> dict[str, np.ndarray]:
+        shapes = {
+            "branch1": (c1, c_in, 1),
+            "branch2_reduce": (c2[0], c_in, 1),
+            "branch2": (c2[1], c2[0], 3),
+            "branch3_reduce": (c3[0], c_in, 1),
+            "branch3": (c3[1], c3[0], 5),
+            "branch4": (c4, c_in, 1),
+        }
         out: dict[str, np.ndarray] = {}
         for name, (o, i, k) in shapes.items():
             out[f"{name}_w"] = rng.normal(0, 0.5, (o, i, k, k))
@@ -207,9 +224,21 @@ def _explicit_inception() -> list[Case]:
 
     x = rng.normal(0, 1, (2, 3, 5, 4))
     return [
-        Case.of(("x", x), ("params", params(3, 2, (2, 3), (1, 2), 1)), label="the statement's example: 2 + 3 + 2 + 1 = 8 channels"),
-        Case.of(("x", -np.abs(x) - 0.5), ("params", params(3, 1, (2, 1), (2, 1), 2)), label="all-negative input: the pool's padding matters"),
-        Case.of(("x", rng.normal(0, 1, (1, 2, 1, 1))), ("params", params(2, 1, (1, 2), (1, 1), 3)), label="a 1×1 image"),
+        Case.of(
+            ("x", x),
+            ("params", params(3, 2, (2, 3), (1, 2), 1)),
+            label="the statement's example: 2 + 3 + 2 + 1 = 8 channels",
+        ),
+        Case.of(
+            ("x", -np.abs(x) - 0.5),
+            ("params", params(3, 1, (2, 1), (2, 1), 2)),
+            label="all-negative input: the pool's padding matters",
+        ),
+        Case.of(
+            ("x", rng.normal(0, 1, (1, 2, 1, 1))),
+            ("params", params(2, 1, (1, 2), (1, 1), 3)),
+            label="a 1×1 image",
+        ),
     ]
 
 

@@ -30,7 +30,9 @@ RESIDUAL_ALWAYS = (
     "You added the input even though the shape changes. The residual is added only when stride == 1 "
     "and C_in == C_out; otherwise the block returns the projection alone (there is no projection shortcut)."
 )
-NO_RESIDUAL = "You left out the residual: when stride == 1 and C_in == C_out the block returns x + projection."
+NO_RESIDUAL = (
+    "You left out the residual: when stride == 1 and C_in == C_out the block returns x + projection."
+)
 PLAIN_RELU = "You used ReLU where MobileNetV2 uses ReLU6 = min(max(z, 0), 6): values above 6 are capped at 6."
 DEPTHWISE_SUMMED = (
     "Your 3×3 convolution sums across the expanded channels, as a full convolution does. The middle "
@@ -38,7 +40,9 @@ DEPTHWISE_SUMMED = (
 )
 STRIDE_ON_EXPANSION = "You put the stride on the 1×1 expansion; it belongs to the 3×3 depthwise convolution (stride s, padding 1)."
 NO_DEPTHWISE_RELU = "You left out the ReLU6 after the depthwise convolution: expansion → ReLU6 → depthwise → ReLU6 → projection."
-NO_EXPANSION_RELU = "You left out the ReLU6 after the 1×1 expansion: expansion → ReLU6 → depthwise → ReLU6 → projection."
+NO_EXPANSION_RELU = (
+    "You left out the ReLU6 after the 1×1 expansion: expansion → ReLU6 → depthwise → ReLU6 → projection."
+)
 
 # -- parameter count ------------------------------------------------------------------------------
 EXPANSION_ON_OUTPUT = (
@@ -79,7 +83,9 @@ class InvertedResidual(nn.Module):
             return [layer] if folded else [layer, nn.BatchNorm2d(b)]
 
         self.expand = nn.Sequential(*conv(c_in, hidden, 1), nn.ReLU6())
-        self.depthwise = nn.Sequential(*conv(hidden, hidden, 3, stride=stride, padding=1, groups=hidden), nn.ReLU6())
+        self.depthwise = nn.Sequential(
+            *conv(hidden, hidden, 3, stride=stride, padding=1, groups=hidden), nn.ReLU6()
+        )
         self.project = nn.Sequential(*conv(hidden, c_out, 1))  # linear: no activation
         self.residual = stride == 1 and c_in == c_out
 
@@ -94,7 +100,11 @@ def _forward_expect(case: Case) -> np.ndarray:
     c_out = params["project_w"].shape[0]
     block = InvertedResidual(c_in, c_out, hidden // c_in, stride).double().eval()
     with torch.no_grad():
-        for name, layer in (("expand", block.expand[0]), ("depthwise", block.depthwise[0]), ("project", block.project[0])):
+        for name, layer in (
+            ("expand", block.expand[0]),
+            ("depthwise", block.depthwise[0]),
+            ("project", block.project[0]),
+        ):
             layer.weight.copy_(ref.tensor(params[f"{name}_w"]))
             layer.bias.copy_(ref.tensor(params[f"{name}_b"]))
         return block(ref.tensor(case["x"])).numpy()
@@ -115,19 +125,36 @@ def _forward_variant(
         def activation(z: np.ndarray) -> np.ndarray:
             return np.maximum(z, 0.0) if act == "relu" else np.clip(z, 0.0, 6.0)
 
-        out = ref.conv2d(x, params["expand_w"], params["expand_b"], stride=stride if stride_on_expansion else 1)
+        out = ref.conv2d(
+            x, params["expand_w"], params["expand_b"], stride=stride if stride_on_expansion else 1
+        )
         out = activation(out) if expansion_act else out
         w = params["depthwise_w"]
         if summed:  # a full convolution whose filter o repeats w[o] on every channel
-            out = ref.conv2d(out, np.repeat(w, w.shape[0], axis=1), params["depthwise_b"], stride=1 if stride_on_expansion else stride, padding=1)
+            out = ref.conv2d(
+                out,
+                np.repeat(w, w.shape[0], axis=1),
+                params["depthwise_b"],
+                stride=1 if stride_on_expansion else stride,
+                padding=1,
+            )
         else:
-            out = ref.conv2d(out, w, params["depthwise_b"], stride=1 if stride_on_expansion else stride, padding=1, groups=w.shape[0])
+            out = ref.conv2d(
+                out,
+                w,
+                params["depthwise_b"],
+                stride=1 if stride_on_expansion else stride,
+                padding=1,
+                groups=w.shape[0],
+            )
         out = activation(out) if depthwise_act else out
         out = ref.conv2d(out, params["project_w"], params["project_b"])
         if project_act:
             out = activation(out)
         if residual == "always":
-            return out + x  # numpy broadcasting; raises (prediction undefined) when the shapes do not broadcast
+            return (
+                out + x
+            )  # numpy broadcasting; raises (prediction undefined) when the shapes do not broadcast
         if residual == "rule" and stride == 1 and x.shape[1] == out.shape[1]:
             return out + x
         return out
@@ -159,11 +186,16 @@ def _explicit_forward() -> list[Case]:
     def case(c_in: int, c_out: int, t: int, stride: int, label: str) -> Case:
         h = t * c_in
         params = {
-            "expand_w": rng.normal(0, 1, (h, c_in, 1, 1)), "expand_b": rng.normal(0, 1, h),
-            "depthwise_w": rng.normal(0, 1, (h, 1, 3, 3)), "depthwise_b": rng.normal(0, 1, h),
-            "project_w": rng.normal(0, 1, (c_out, h, 1, 1)), "project_b": rng.normal(0, 1, c_out),
+            "expand_w": rng.normal(0, 1, (h, c_in, 1, 1)),
+            "expand_b": rng.normal(0, 1, h),
+            "depthwise_w": rng.normal(0, 1, (h, 1, 3, 3)),
+            "depthwise_b": rng.normal(0, 1, h),
+            "project_w": rng.normal(0, 1, (c_out, h, 1, 1)),
+            "project_b": rng.normal(0, 1, c_out),
         }
-        return Case.of(("x", rng.normal(0, 3, (2, c_in, 6, 5))), ("params", params), stride=stride, label=label)
+        return Case.of(
+            ("x", rng.normal(0, 3, (2, c_in, 6, 5))), ("params", params), stride=stride, label=label
+        )
 
     return [
         case(3, 3, 4, 1, "stride 1, C_in == C_out: the residual is added"),
@@ -207,11 +239,15 @@ CHECK = ExerciseCheck(
                 Misconception(NO_BATCH_NORM, _count(bn=0)),
                 Misconception(CONV_BIASES, _count(bias=True)),
                 Misconception(RUNNING_STATISTICS, _count(bn=4)),
-                Misconception(NO_DEPTHWISE_COUNT, lambda case: _count()(case) - 11 * case["t"] * case["c_in"]),
+                Misconception(
+                    NO_DEPTHWISE_COUNT, lambda case: _count()(case) - 11 * case["t"] * case["c_in"]
+                ),
             ),
             explicit=lambda: [
                 Case.of(("c_in", 24), ("c_out", 32), ("t", 6), label="the statement's example"),
-                Case.of(("c_in", 16), ("c_out", 16), ("t", 1), label="t = 1: the expansion layer is still there"),
+                Case.of(
+                    ("c_in", 16), ("c_out", 16), ("t", 1), label="t = 1: the expansion layer is still there"
+                ),
             ],
             max_examples=60,
             weight=0.25,

@@ -24,9 +24,18 @@ from tutor.data import digits
 
 REQUIRED_ACCURACY = 0.95
 STAGE_NAMES = (
-    "conv 1 (5×5, 6 filters)", "sigmoid 1", "average pool 1", "conv 2 (5×5, 16 filters)", "sigmoid 2",
-    "average pool 2", "flatten", "fully connected 400 → 120", "sigmoid 3", "fully connected 120 → 84",
-    "sigmoid 4", "fully connected 84 → 10",
+    "conv 1 (5×5, 6 filters)",
+    "sigmoid 1",
+    "average pool 1",
+    "conv 2 (5×5, 16 filters)",
+    "sigmoid 2",
+    "average pool 2",
+    "flatten",
+    "fully connected 400 → 120",
+    "sigmoid 3",
+    "fully connected 120 → 84",
+    "sigmoid 4",
+    "fully connected 84 → 10",
 )
 
 NOT_NAMED_ARRAYS = (
@@ -34,7 +43,9 @@ NOT_NAMED_ARRAYS = (
     "{{name: p.detach().numpy().copy() for name, p in model.named_parameters()}}."
 )
 WRONG_PARAMETER_COUNT = "has {got_count} parameter arrays with {got_total:,} numbers; LeNet has {want_count} arrays with {want_total:,}. {detail}"
-WRONG_PARAMETER_SHAPE = "parameter {index} ({name}) has shape {got}, but layer by layer LeNet's is {want} ({what})."
+WRONG_PARAMETER_SHAPE = (
+    "parameter {index} ({name}) has shape {got}, but layer by layer LeNet's is {want} ({what})."
+)
 STAGE_COUNT = (
     "self.net has {got} layers; LeNet has {want}: conv, sigmoid, avg-pool, conv, sigmoid, avg-pool, "
     "flatten, linear, sigmoid, linear, sigmoid, linear."
@@ -66,8 +77,18 @@ def _reference_shapes() -> list[tuple[str, tuple[int, ...]]]:
 
 
 REFERENCE_SHAPES = _reference_shapes()
-_WHAT = ["conv 1 weight", "conv 1 bias", "conv 2 weight", "conv 2 bias", "fc 1 weight", "fc 1 bias",
-         "fc 2 weight", "fc 2 bias", "fc 3 weight", "fc 3 bias"]
+_WHAT = [
+    "conv 1 weight",
+    "conv 1 bias",
+    "conv 2 weight",
+    "conv 2 bias",
+    "fc 1 weight",
+    "fc 1 bias",
+    "fc 2 weight",
+    "fc 2 bias",
+    "fc 3 weight",
+    "fc 3 bias",
+]
 
 
 def _arrays(value: Any) -> list[np.ndarray] | None:
@@ -90,11 +111,21 @@ def _parameter_problem(value: Any, names: list[str] | None = None) -> str | None
             hint = ""
             if index == 4 and array.ndim == 2 and array.shape[1] == 16 * 6 * 6:
                 hint = PADDED_CONV
-            return WRONG_PARAMETER_SHAPE.format(index=index, name=names[index], got=array.shape, want=want, what=_WHAT[index]) + hint
+            return (
+                WRONG_PARAMETER_SHAPE.format(
+                    index=index, name=names[index], got=array.shape, want=want, what=_WHAT[index]
+                )
+                + hint
+            )
     if len(arrays) != len(REFERENCE_SHAPES):
         detail = "Every convolution and linear layer has a weight and a bias; nothing else is learnable."
-        return WRONG_PARAMETER_COUNT.format(got_count=len(arrays), got_total=got_total, want_count=len(REFERENCE_SHAPES),
-                                            want_total=want_total, detail=detail)
+        return WRONG_PARAMETER_COUNT.format(
+            got_count=len(arrays),
+            got_total=got_total,
+            want_count=len(REFERENCE_SHAPES),
+            want_total=want_total,
+            detail=detail,
+        )
     return None
 
 
@@ -103,7 +134,9 @@ def _judge_parameters(case: Case, value: Any) -> Mismatch | None:
     return Mismatch(Status.FAILED, problem) if problem else None
 
 
-def _loaded(arrays: list[np.ndarray], dtype: torch.dtype = torch.float64, net: nn.Sequential | None = None) -> nn.Sequential:
+def _loaded(
+    arrays: list[np.ndarray], dtype: torch.dtype = torch.float64, net: nn.Sequential | None = None
+) -> nn.Sequential:
     net = (net or models.lenet5()).to(dtype)
     with torch.no_grad():
         for p, array in zip(net.parameters(), arrays):
@@ -136,7 +169,10 @@ def _alternative(kind: str) -> nn.Sequential:
 
 def _judge_stages(case: Case, value: Any) -> Mismatch | None:
     if not (isinstance(value, dict) and isinstance(value.get("stages"), list)):
-        return Mismatch(Status.WRONG_TYPE, f"returned {describe_type(value)}: do not change the given lenet_stages function.")
+        return Mismatch(
+            Status.WRONG_TYPE,
+            f"returned {describe_type(value)}: do not change the given lenet_stages function.",
+        )
     problem = _parameter_problem(value.get("parameters"))
     if problem:
         return Mismatch(Status.FAILED, problem)
@@ -160,10 +196,33 @@ def _judge_stages(case: Case, value: Any) -> Mismatch | None:
         if mismatch.status is Status.WRONG_SHAPE:
             if index == 0 and isinstance(got[0], np.ndarray) and got[0].shape[-1] == 32:
                 hint = PADDED_CONV
-            text = STAGE_SHAPE.format(index=index, name=STAGE_NAMES[index], got=mismatch.got_shape, want=mismatch.expected_shape, hint=hint)
-            return Mismatch(Status.WRONG_SHAPE, text, expected_shape=mismatch.expected_shape, got_shape=mismatch.got_shape)
+            text = STAGE_SHAPE.format(
+                index=index,
+                name=STAGE_NAMES[index],
+                got=mismatch.got_shape,
+                want=mismatch.expected_shape,
+                hint=hint,
+            )
+            return Mismatch(
+                Status.WRONG_SHAPE, text, expected_shape=mismatch.expected_shape, got_shape=mismatch.got_shape
+            )
         text = STAGE_VALUES.format(index=index, name=STAGE_NAMES[index], what=mismatch.message, hint=hint)
-        return Mismatch(mismatch.status, text, **{k: getattr(mismatch, k) for k in ("expected", "got", "worst_index", "worst_error", "expected_at_worst", "got_at_worst", "tolerance")})
+        return Mismatch(
+            mismatch.status,
+            text,
+            **{
+                k: getattr(mismatch, k)
+                for k in (
+                    "expected",
+                    "got",
+                    "worst_index",
+                    "worst_error",
+                    "expected_at_worst",
+                    "got_at_worst",
+                    "tolerance",
+                )
+            },
+        )
     if len(got) != len(expected):
         hint = ""
         softmax = _stage_outputs(_loaded(arrays, net=_alternative("Softmax")), case["x"])[-1]

@@ -24,12 +24,16 @@ RELU_BEFORE_ADD = (
     "BN's output is added to the shortcut first, and the ReLU comes after the addition: ReLU(BN2(...) + shortcut)."
 )
 NO_FINAL_RELU = "You left out the final ReLU: the block returns ReLU(main + shortcut)."
-NO_SHORTCUT = "You left out the shortcut: a residual block adds shortcut(x) to the main branch before the final ReLU."
+NO_SHORTCUT = (
+    "You left out the shortcut: a residual block adds shortcut(x) to the main branch before the final ReLU."
+)
 IGNORED_PROJECTION = (
     "You added x itself although the shape changes: when stride ≠ 1 or C_in ≠ C_out, params has a "
     "'proj' 1×1 convolution (with stride) and its BN (proj_bn_*), and the shortcut is BN(proj(x))."
 )
-PROJECTION_NO_BN = "Your projection shortcut skips its BatchNorm: it is BN(proj(x)) with the proj_bn_* statistics."
+PROJECTION_NO_BN = (
+    "Your projection shortcut skips its BatchNorm: it is BN(proj(x)) with the proj_bn_* statistics."
+)
 PROJECTION_NO_STRIDE = "Your 1×1 projection ignores the stride: it must downsample x by `stride`, like conv1."
 BATCH_STATISTICS = (
     "You normalised with the batch's own mean and variance (training mode). Here BN runs in inference "
@@ -58,8 +62,15 @@ def _block(case: Case, **change: object) -> np.ndarray:
             mean, var = z.mean(axis=(0, 2, 3)), z.var(axis=(0, 2, 3))
         else:
             mean, var = params[f"{name}_mean"], params[f"{name}_var"]
-        scale = np.sqrt(var)[None, :, None, None] + EPS if change.get("eps_outside") else np.sqrt(var + EPS)[None, :, None, None]
-        return params[f"{name}_gamma"][None, :, None, None] * (z - mean[None, :, None, None]) / scale + params[f"{name}_beta"][None, :, None, None]
+        scale = (
+            np.sqrt(var)[None, :, None, None] + EPS
+            if change.get("eps_outside")
+            else np.sqrt(var + EPS)[None, :, None, None]
+        )
+        return (
+            params[f"{name}_gamma"][None, :, None, None] * (z - mean[None, :, None, None]) / scale
+            + params[f"{name}_beta"][None, :, None, None]
+        )
 
     if not change:
         block = models.BasicBlock(c_in, c_out, stride).double().eval()
@@ -107,15 +118,25 @@ def _explicit() -> list[Case]:
     rng = np.random.default_rng(5)
 
     def stats(prefix: str, c: int) -> dict[str, np.ndarray]:
-        return {f"{prefix}_gamma": rng.uniform(0.5, 1.5, c), f"{prefix}_beta": rng.uniform(-0.5, 0.5, c),
-                f"{prefix}_mean": rng.uniform(-0.5, 0.5, c), f"{prefix}_var": rng.uniform(0.5, 2.0, c)}
+        return {
+            f"{prefix}_gamma": rng.uniform(0.5, 1.5, c),
+            f"{prefix}_beta": rng.uniform(-0.5, 0.5, c),
+            f"{prefix}_mean": rng.uniform(-0.5, 0.5, c),
+            f"{prefix}_var": rng.uniform(0.5, 2.0, c),
+        }
 
     def case(c_in: int, c_out: int, stride: int, label: str) -> Case:
-        params = {"conv1": rng.normal(0, 0.5, (c_out, c_in, 3, 3)), **stats("bn1", c_out),
-                  "conv2": rng.normal(0, 0.5, (c_out, c_out, 3, 3)), **stats("bn2", c_out)}
+        params = {
+            "conv1": rng.normal(0, 0.5, (c_out, c_in, 3, 3)),
+            **stats("bn1", c_out),
+            "conv2": rng.normal(0, 0.5, (c_out, c_out, 3, 3)),
+            **stats("bn2", c_out),
+        }
         if strategies.needs_projection(c_in, c_out, stride):
             params |= {"proj": rng.normal(0, 0.5, (c_out, c_in, 1, 1)), **stats("proj_bn", c_out)}
-        return Case.of(("x", rng.normal(0, 1, (2, c_in, 6, 5))), ("params", params), stride=stride, label=label)
+        return Case.of(
+            ("x", rng.normal(0, 1, (2, c_in, 6, 5))), ("params", params), stride=stride, label=label
+        )
 
     return [
         case(3, 3, 1, "identity shortcut"),

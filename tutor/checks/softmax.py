@@ -14,14 +14,20 @@ OVERFLOW = (
     "first (x − x.max(axis, keepdims=True)): softmax does not change, and the largest exponent becomes exp(0) = 1."
 )
 WRONG_AXIS_LAST = "You normalised over the wrong axis: you always used the last axis, but softmax must sum to 1 along `axis`."
-WRONG_AXIS_FIRST = "You normalised over the wrong axis (axis 0): softmax must sum to 1 along `axis` (default −1, the last)."
-WHOLE_ARRAY = "You divided by the sum of the WHOLE array: normalise each slice along `axis` separately (keepdims=True)."
+WRONG_AXIS_FIRST = (
+    "You normalised over the wrong axis (axis 0): softmax must sum to 1 along `axis` (default −1, the last)."
+)
+WHOLE_ARRAY = (
+    "You divided by the sum of the WHOLE array: normalise each slice along `axis` separately (keepdims=True)."
+)
 GLOBAL_MAX = (
     "You subtracted the max of the whole array, not of each slice: a slice whose logits are far below the global max "
     "underflows to 0/0. Subtract x.max(axis=axis, keepdims=True)."
 )
 NO_EXP = "You normalised the logits themselves; softmax exponentiates first: exp(x) / Σ exp(x)."
-LOG_SOFTMAX = "You returned log-softmax (x − logsumexp); softmax is its exp: the values are probabilities in [0, 1]."
+LOG_SOFTMAX = (
+    "You returned log-softmax (x − logsumexp); softmax is its exp: the values are probabilities in [0, 1]."
+)
 
 
 def _axis(case: Case) -> int:
@@ -51,7 +57,11 @@ def _explicit() -> list[Case]:
     logits = rng.integers(-6, 7, size=(2, 3, 4)) / 2
     return [
         Case.of(("x", np.array([1000.0, 1001.0, 1002.0])), label="logits in the thousands"),
-        Case.of(("x", np.array([[1000.0, 0.0, -1000.0], [0.5, 0.25, 0.0]])), axis=1, label="rows of very different magnitude"),
+        Case.of(
+            ("x", np.array([[1000.0, 0.0, -1000.0], [0.5, 0.25, 0.0]])),
+            axis=1,
+            label="rows of very different magnitude",
+        ),
         Case.of(("x", np.array([[-1200.0, -1201.0], [3.0, 1.0]])), label="a row far below the global max"),
         Case.of(("x", logits), axis=0, label="3-D, axis 0"),
         Case.of(("x", logits), axis=-2, label="3-D, negative axis"),
@@ -67,9 +77,16 @@ CHECK = ExerciseCheck(
             cases=strategies.softmax_cases,
             expect=_expect,
             misconceptions=(
-                Misconception(OVERFLOW, _quiet(lambda x, a: np.exp(x) / np.exp(x).sum(axis=a, keepdims=True))),
-                Misconception(GLOBAL_MAX, _quiet(lambda x, a: np.exp(x - x.max()) / np.exp(x - x.max()).sum(axis=a, keepdims=True))),
-                Misconception(WHOLE_ARRAY, _quiet(lambda x, a: np.exp(x - x.max()) / np.exp(x - x.max()).sum())),
+                Misconception(
+                    OVERFLOW, _quiet(lambda x, a: np.exp(x) / np.exp(x).sum(axis=a, keepdims=True))
+                ),
+                Misconception(
+                    GLOBAL_MAX,
+                    _quiet(lambda x, a: np.exp(x - x.max()) / np.exp(x - x.max()).sum(axis=a, keepdims=True)),
+                ),
+                Misconception(
+                    WHOLE_ARRAY, _quiet(lambda x, a: np.exp(x - x.max()) / np.exp(x - x.max()).sum())
+                ),
                 Misconception(WRONG_AXIS_LAST, _quiet(lambda x, a: _stable(x, -1))),
                 Misconception(WRONG_AXIS_FIRST, _quiet(lambda x, a: _stable(x, 0))),
                 Misconception(NO_EXP, _quiet(lambda x, a: x / x.sum(axis=a, keepdims=True))),

@@ -20,7 +20,9 @@ FIRST_C_IN_ONLY = (
     "convolution's output channels."
 )
 ONE_BY_ONE = "You counted 1×1 kernels (c_in·c + c); VGG's convolutions are 3×3, so 9·c_in·c + c."
-POOL_HALVES_CHANNELS = "Pooling halves the height and width, not the channels: the channel count only changes at a convolution."
+POOL_HALVES_CHANNELS = (
+    "Pooling halves the height and width, not the channels: the channel count only changes at a convolution."
+)
 
 
 def _measured(case: Case) -> tuple[tuple[int, int, int], int]:
@@ -31,8 +33,13 @@ def _measured(case: Case) -> tuple[tuple[int, int, int], int]:
     return tuple(int(s) for s in out.shape[1:]), models.count_parameters(features)  # type: ignore[return-value]
 
 
-def _walk(conv_side=lambda n: n, pool_side=lambda n: n // 2, params=lambda ci, c: 9 * ci * c + c,
-          carry=True, pool_channels=lambda c: c):  # noqa: ANN001, ANN202 - builds the misconception table
+def _walk(
+    conv_side=lambda n: n,
+    pool_side=lambda n: n // 2,
+    params=lambda ci, c: 9 * ci * c + c,
+    carry=True,
+    pool_channels=lambda c: c,
+):  # noqa: ANN001, ANN202 - builds the misconception table
     def predict(case: Case) -> tuple[tuple[int, int, int], int]:
         channels, side, total = case["in_channels"], case["side"], 0
         for item in case["config"]:
@@ -52,7 +59,12 @@ def _explicit() -> list[Case]:
     return [
         Case.of(("config", [8, "M", 16]), ("in_channels", 3), ("side", 9), label="the statement's example"),
         Case.of(("config", vgg16), ("in_channels", 3), ("side", 224), label="VGG-16's convolutional part"),
-        Case.of(("config", [5, "M", "M", 7, "M"]), ("in_channels", 2), ("side", 31), label="odd sides, two pools in a row"),
+        Case.of(
+            ("config", [5, "M", "M", 7, "M"]),
+            ("in_channels", 2),
+            ("side", 31),
+            label="odd sides, two pools in a row",
+        ),
     ]
 
 

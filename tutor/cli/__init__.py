@@ -63,7 +63,9 @@ class TutorGroup(click.Group):
             app.abort(f"internal error: {type(error).__name__}: {error}", INTERNAL_ERROR_HINT, code=3)
 
 
-@click.group(cls=TutorGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=TutorGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.option("--debug", is_flag=True, help="Show full tracebacks for internal errors.")
 @click.version_option(__version__, prog_name="cnn-tutor")
 @click.pass_context

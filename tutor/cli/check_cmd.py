@@ -13,14 +13,44 @@ from tutor.core import check_exercise, limits_for
 
 @click.command("check")
 @click.argument("exercise_id", type=EXERCISE_ID)
-@click.option("--file", "file", type=click.Path(dir_okay=False, path_type=Path), help="Check this file instead of exercises/ID.py.")
+@click.option(
+    "--file",
+    "file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Check this file instead of exercises/ID.py.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict as one JSON object.")
 @click.option("--seed", type=int, default=None, help="Fix Hypothesis's random seed.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, help="Seconds allowed per call of your function (default 10).")
-@click.option("--memory-mb", type=click.IntRange(min=64), default=None, help="Memory (address space) for the worker, in MB (default 2048).")
-@click.option("--cpu-seconds", type=click.IntRange(min=1), default=None, help="CPU seconds for the whole check (default 60).")
-@click.option("--total-seconds", type=click.FloatRange(min=0, min_open=True), default=None, help="Wall-clock seconds for the whole check (default 45).")
-@click.option("--save-png", "save_png", type=click.Path(dir_okay=False, path_type=Path), help="Save the failing input, expected and yours as a PNG.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Seconds allowed per call of your function (default 10).",
+)
+@click.option(
+    "--memory-mb",
+    type=click.IntRange(min=64),
+    default=None,
+    help="Memory (address space) for the worker, in MB (default 2048).",
+)
+@click.option(
+    "--cpu-seconds",
+    type=click.IntRange(min=1),
+    default=None,
+    help="CPU seconds for the whole check (default 60).",
+)
+@click.option(
+    "--total-seconds",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Wall-clock seconds for the whole check (default 45).",
+)
+@click.option(
+    "--save-png",
+    "save_png",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Save the failing input, expected and yours as a PNG.",
+)
 @pass_app
 def command(
     app: Application,
@@ -37,7 +67,13 @@ def command(
     """Check an exercise against PyTorch (exit 0 when it passes, 1 when it does not)."""
     exercise = app.exercise(exercise_id)
     workspace = app.workspace(required=file is None)
-    limits = limits_for(workspace, call_seconds=timeout, memory_mb=memory_mb, cpu_seconds=cpu_seconds, total_seconds=total_seconds)
+    limits = limits_for(
+        workspace,
+        call_seconds=timeout,
+        memory_mb=memory_mb,
+        cpu_seconds=cpu_seconds,
+        total_seconds=total_seconds,
+    )
     for problem in workspace.repair_state() if workspace else ():
         app.warning(problem)
     if as_json:

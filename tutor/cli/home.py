@@ -18,7 +18,9 @@ def show_home(app: Application) -> None:
     workspace = app.workspace(required=False)
     if workspace is None:
         app.print(Text(WELCOME))
-        app.print("    [bold cyan]tutor init my-cnn --student YOUR_ID[/bold cyan]   then   [bold cyan]cd my-cnn && tutor next[/bold cyan]")
+        app.print(
+            "    [bold cyan]tutor init my-cnn --student YOUR_ID[/bold cyan]   then   [bold cyan]cd my-cnn && tutor next[/bold cyan]"
+        )
         app.print(Text("\nEvery command: tutor --help", style="dim"))
         return
     rows = course_states(workspace, app.course)

@@ -10,7 +10,9 @@ from tutor.workspace import init_workspace
 
 @click.command("init")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--student", "student", metavar="ID", help="Your student id: picks your variant of the numeric questions.")
+@click.option(
+    "--student", "student", metavar="ID", help="Your student id: picks your variant of the numeric questions."
+)
 @pass_app
 def command(app: Application, directory: Path, student: str | None) -> None:
     """Create a workspace in DIRECTORY with a stub for every exercise."""

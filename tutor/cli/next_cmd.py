@@ -23,4 +23,6 @@ def command(app: Application) -> None:
     if opening:
         app.success(opening)
     text = None if upcoming.is_code else question_text(upcoming, workspace)
-    app.print(render.statement(app.course, upcoming, workspace.display(workspace.exercise_file(upcoming)), text))
+    app.print(
+        render.statement(app.course, upcoming, workspace.display(workspace.exercise_file(upcoming)), text)
+    )

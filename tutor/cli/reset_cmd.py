@@ -17,7 +17,9 @@ def command(app: Application, exercise_id: str, yes: bool) -> None:
     workspace = app.workspace()
     assert workspace is not None
     target = workspace.display(workspace.exercise_file(exercise))
-    if not yes and not click.confirm(f"Replace {target} with the original stub? (a backup is kept)", default=False):
+    if not yes and not click.confirm(
+        f"Replace {target} with the original stub? (a backup is kept)", default=False
+    ):
         app.info("Nothing changed.")
         return
     backup = reset_exercise(workspace, exercise)

@@ -43,7 +43,9 @@ def command(app: Application, exercise_id: str | None, timeout: float | None) ->
     assert workspace is not None
     limits = limits_for(workspace, call_seconds=timeout)
     start = app.exercise(exercise_id) if exercise_id else None
-    session = WatchSession(workspace, app.course, lambda exercise: check_exercise(workspace, exercise, limits=limits), start)
+    session = WatchSession(
+        workspace, app.course, lambda exercise: check_exercise(workspace, exercise, limits=limits), start
+    )
     console = app.console
 
     def draw() -> None:
@@ -53,7 +55,9 @@ def command(app: Application, exercise_id: str | None, timeout: float | None) ->
     def check() -> None:
         if session.exercise is not None:
             console.clear()
-            console.print(f"[bold]tutor watch[/bold]  ·  checking [cyan]{session.exercise.id}[/cyan] against PyTorch…")
+            console.print(
+                f"[bold]tutor watch[/bold]  ·  checking [cyan]{session.exercise.id}[/cyan] against PyTorch…"
+            )
         session.check()
         draw()
 
@@ -74,7 +78,9 @@ def command(app: Application, exercise_id: str | None, timeout: float | None) ->
                     for key in data:
                         step = session.press(key)
                         if step is Step.QUIT:
-                            console.print("Bye! Your progress is saved; run [cyan]tutor[/cyan] to see where you are.")
+                            console.print(
+                                "Bye! Your progress is saved; run [cyan]tutor[/cyan] to see where you are."
+                            )
                             return
                         if step is Step.CHECK:
                             check()

@@ -19,7 +19,26 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-VGG16_CONFIG: tuple[int | str, ...] = (64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M", 512, 512, 512, "M")
+VGG16_CONFIG: tuple[int | str, ...] = (
+    64,
+    64,
+    "M",
+    128,
+    128,
+    "M",
+    256,
+    256,
+    256,
+    "M",
+    512,
+    512,
+    512,
+    "M",
+    512,
+    512,
+    512,
+    "M",
+)
 """Output channels of each 3×3 convolution (padding 1), and "M" for a 2×2 max-pool of stride 2."""
 RESNET34_BLOCKS = (3, 4, 6, 3)
 RESNET_WIDTHS = (64, 128, 256, 512)
@@ -42,7 +61,9 @@ def stage_shapes(model: nn.Sequential, input_shape: Sequence[int]) -> list[tuple
 
 
 # -- LeNet-5 -----------------------------------------------------------------------------------
-def lenet5(input_side: int = 32, c1: int = 6, c2: int = 16, hidden: tuple[int, int] = (120, 84), classes: int = 10) -> nn.Sequential:
+def lenet5(
+    input_side: int = 32, c1: int = 6, c2: int = 16, hidden: tuple[int, int] = (120, 84), classes: int = 10
+) -> nn.Sequential:
     """LeNet-5 as the course describes it [DDL2023 §7.6, LeCun et al. 1998].
 
     32×32×1 input; 5×5 convolutions without padding, each followed by a sigmoid and a 2×2
@@ -66,7 +87,12 @@ def lenet5(input_side: int = 32, c1: int = 6, c2: int = 16, hidden: tuple[int, i
 
 
 # -- AlexNet -----------------------------------------------------------------------------------
-def alexnet(input_side: int = 227, widths: tuple[int, ...] = (96, 256, 384, 384, 256), hidden: int = 4096, classes: int = 1000) -> nn.Sequential:
+def alexnet(
+    input_side: int = 227,
+    widths: tuple[int, ...] = (96, 256, 384, 384, 256),
+    hidden: int = 4096,
+    classes: int = 1000,
+) -> nn.Sequential:
     """AlexNet in one stream (the two-GPU split merged), 227×227×3 input [Krizhevsky et al. 2012; DDL2023 §8.1].
 
     conv 11×11/4 → max-pool 3/2 → conv 5×5 pad 2 → max-pool 3/2 → three conv 3×3 pad 1 →
@@ -118,7 +144,9 @@ def vgg_features(config: Sequence[int | str], in_channels: int = 3) -> nn.Sequen
     return nn.Sequential(*layers)
 
 
-def vgg(config: Sequence[int | str] = VGG16_CONFIG, input_side: int = 224, hidden: int = 4096, classes: int = 1000) -> nn.Sequential:
+def vgg(
+    config: Sequence[int | str] = VGG16_CONFIG, input_side: int = 224, hidden: int = 4096, classes: int = 1000
+) -> nn.Sequential:
     """VGG [Simonyan & Zisserman 2014; DDL2023 §8.2]: vgg_features, then FC hidden → hidden → classes."""
     features = vgg_features(config)
     channels = [int(c) for c in config if c != "M"][-1]
@@ -163,7 +191,9 @@ class BasicBlock(nn.Module):
         self.bn2 = nn.BatchNorm2d(c_out)
         self.shortcut: nn.Module = nn.Identity()
         if stride != 1 or c_in != c_out:
-            self.shortcut = nn.Sequential(nn.Conv2d(c_in, c_out, 1, stride=stride, bias=False), nn.BatchNorm2d(c_out))
+            self.shortcut = nn.Sequential(
+                nn.Conv2d(c_in, c_out, 1, stride=stride, bias=False), nn.BatchNorm2d(c_out)
+            )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         out = torch.relu(self.bn1(self.conv1(x)))
@@ -171,7 +201,9 @@ class BasicBlock(nn.Module):
         return torch.relu(out + self.shortcut(x))
 
 
-def resnet(blocks: Sequence[int] = RESNET34_BLOCKS, widths: Sequence[int] = RESNET_WIDTHS, classes: int = 1000) -> nn.Sequential:
+def resnet(
+    blocks: Sequence[int] = RESNET34_BLOCKS, widths: Sequence[int] = RESNET_WIDTHS, classes: int = 1000
+) -> nn.Sequential:
     """ResNet with basic blocks: 7×7/2 stem, BN, ReLU, 3×3/2 max-pool, stages, global average pool, FC."""
     layers: list[nn.Module] = [
         nn.Conv2d(3, widths[0], 7, stride=2, padding=3, bias=False),

@@ -33,11 +33,15 @@ MISSING_FILE = "There is no {file} yet. Run `tutor reset image_kernels` to get t
 STUB = "Your kernels appear here, applied to this image, as soon as the functions in {file} return them."
 NOT_WRITTEN = "{function}() is not written yet (it raises NotImplementedError)."
 RAISED = "{function}() raised {error}; `tutor check image_kernels` shows where."
-NOT_A_KERNEL = "{function}() returned {what}, not a (3, 3) array of numbers; `tutor check image_kernels` explains."
+NOT_A_KERNEL = (
+    "{function}() returned {what}, not a (3, 3) array of numbers; `tutor check image_kernels` explains."
+)
 CANNOT_RUN = "{file} could not be run ({detail}); `tutor check image_kernels` says why."
 MISSING_FUNCTION = "{file} defines no {function}()."
 SIGNED_LEGEND = "sobel_x, sobel_y, laplacian: red where the output is positive, blue where negative, white at 0 (without colour: the denser, the larger in size)."
-CHECK_REMINDER = "These pictures only show what your kernels do; `tutor check image_kernels` says whether they are right."
+CHECK_REMINDER = (
+    "These pictures only show what your kernels do; `tutor check image_kernels` says whether they are right."
+)
 
 
 def sample_image() -> np.ndarray:
