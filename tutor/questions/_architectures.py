@@ -86,3 +86,32 @@ def finish(
 ) -> list[Mistake]:
     """A question's mistakes, plus "the textbook's number" for a variant, minus values that are right."""
     return only_wrong(found + textbook_mistakes(question, measure, textbook, params), measure(params))
+
+
+def split_measure(model: nn.Module) -> dict[str, tuple[int, ...]]:
+    """Parameters in the convolutional part, the fully connected part, and in total."""
+    conv, fc = models.split_conv_fc(model)
+    return {"conv": (conv,), "fc": (fc,), "total": (conv + fc,)}
+
+
+def split_mistakes(
+    model: nn.Module, no_bias: str, swapped: str, only_conv: str, only_fc: str
+) -> list[Mistake]:
+    """The slips every conv-vs-FC split question shares: biases left out, parts swapped, a part for the total.
+
+    `no_bias` is formatted with the number of biases left out; the other texts are shown as they are.
+    """
+    conv, fc = models.split_conv_fc(model)
+    conv_biases = sum(m.out_channels for m in of_type(model, nn.Conv2d))
+    fc_biases = sum(m.out_features for m in of_type(model, nn.Linear))
+    return [
+        Mistake("conv", (conv - conv_biases,), no_bias.format(biases=conv_biases)),
+        Mistake("fc", (fc - fc_biases,), no_bias.format(biases=fc_biases)),
+        Mistake(
+            "total", (conv + fc - conv_biases - fc_biases,), no_bias.format(biases=conv_biases + fc_biases)
+        ),
+        Mistake("conv", (fc,), swapped),
+        Mistake("fc", (conv,), swapped),
+        Mistake("total", (conv,), only_conv),
+        Mistake("total", (fc,), only_fc),
+    ]

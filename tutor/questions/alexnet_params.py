@@ -65,10 +65,9 @@ def _build(q: Mapping[str, Any], side: int | None = None):  # noqa: ANN202 - a t
 
 
 def _measure(q: Mapping[str, Any]) -> dict[str, tuple[int, ...]]:
-    from tutor import models
+    from tutor.questions import _architectures
 
-    conv, fc = models.split_conv_fc(_build(q))
-    return {"conv": (conv,), "fc": (fc,), "total": (conv + fc,)}
+    return _architectures.split_measure(_build(q))
 
 
 def _mistakes(q: Mapping[str, Any]) -> list[Mistake]:
@@ -82,17 +81,7 @@ def _mistakes(q: Mapping[str, Any]) -> list[Mistake]:
     total = conv + fc
     convs = _architectures.of_type(model, nn.Conv2d)
     linears = _architectures.of_type(model, nn.Linear)
-    conv_biases = sum(m.out_channels for m in convs)
-    fc_biases = sum(m.out_features for m in linears)
-    found = [
-        Mistake("conv", (conv - conv_biases,), NO_BIAS.format(biases=conv_biases)),
-        Mistake("fc", (fc - fc_biases,), NO_BIAS.format(biases=fc_biases)),
-        Mistake("total", (total - conv_biases - fc_biases,), NO_BIAS.format(biases=conv_biases + fc_biases)),
-        Mistake("conv", (fc,), SWAPPED),
-        Mistake("fc", (conv,), SWAPPED),
-        Mistake("total", (conv,), ONLY_CONV),
-        Mistake("total", (fc,), ONLY_FC),
-    ]
+    found = _architectures.split_mistakes(model, NO_BIAS, SWAPPED, ONLY_CONV, ONLY_FC)
     # The paper's 224: build the same network on a 224 input and count its fully connected part.
     paper_conv, paper_fc = models.split_conv_fc(_build(q, PAPER_SIDE))
     if paper_fc != fc:
