@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 
 from tutor.checking import strategies
-from tutor.checking.spec import Case
+from tutor.checking.spec import Case, Misconception
 from tutor.checks import _reference as ref
 
 Pool = Callable[..., np.ndarray]
@@ -115,3 +115,33 @@ def explain_shape(case: Case, expected: tuple, got: tuple) -> str:
             )
     lead = [f"axis {i}: {g} vs {e}" for i, (e, g) in enumerate(zip(expected[:2], got[:2])) if e != g]
     return "; ".join(lead + notes) + "." if lead or notes else ""
+
+
+STRIDE_ONE = "Your stride defaulted to 1. When stride is None it equals the kernel size (PyTorch's default): windows do not overlap."
+KERNEL_SWAPPED = (
+    "You swapped the kernel pair: kernel_size=(kh, kw) means kh rows (height) and kw columns (width)."
+)
+STRIDE_SWAPPED = "You swapped the stride pair: stride=(sh, sw) moves sh down the rows and sw along a row."
+
+
+def argument_misconceptions(by_hand: Pool, padding_ignored: str) -> tuple[Misconception, ...]:
+    """Mistakes with stride, padding and the (h, w) pairs, shared by every pooling exercise.
+
+    `by_hand` is the pooling computed window by window (so a wrong argument still gives an answer);
+    `padding_ignored` is the exercise's own wording, since the padding value differs (−inf or 0).
+    """
+
+    def default_stride(a: dict) -> Any:
+        return a["kernel_size"] if a["stride"] is None else a["stride"]
+
+    return (
+        Misconception(
+            STRIDE_ONE, variant(by_hand, stride=lambda a: a["stride"] if a["stride"] is not None else 1)
+        ),
+        Misconception(padding_ignored, variant(by_hand, padding=0)),
+        Misconception(
+            KERNEL_SWAPPED,
+            variant(by_hand, stride=default_stride, kernel_size=lambda a: swap(a["kernel_size"])),
+        ),
+        Misconception(STRIDE_SWAPPED, variant(by_hand, stride=lambda a: swap(default_stride(a)))),
+    )

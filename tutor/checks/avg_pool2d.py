@@ -11,14 +11,9 @@ EXCLUDES_PAD = (
     "Your average excludes the padded zeros. PyTorch's default (count_include_pad=True) counts them: "
     "divide every window's sum by kh·kw, even at the border."
 )
-STRIDE_ONE = "Your stride defaulted to 1. When stride is None it equals the kernel size (PyTorch's default): windows do not overlap."
 PADDING_IGNORED = (
     "You ignored the padding: pad H and W with `padding` zeros on both sides before sliding the window."
 )
-KERNEL_SWAPPED = (
-    "You swapped the kernel pair: kernel_size=(kh, kw) means kh rows (height) and kw columns (width)."
-)
-STRIDE_SWAPPED = "You swapped the stride pair: stride=(sh, sw) moves sh down the rows and sw along a row."
 SUM = "You returned each window's sum: divide it by the window's size kh·kw to get the average."
 MAX = "You took each window's max; average pooling returns the mean of the window."
 
@@ -41,26 +36,7 @@ CHECK = ExerciseCheck(
             expect=pool.variant(_TORCH),
             misconceptions=(
                 Misconception(EXCLUDES_PAD, pool.variant(pool.torch_pool("avg", count_include_pad=False))),
-                Misconception(
-                    STRIDE_ONE,
-                    pool.variant(_BY_HAND, stride=lambda a: a["stride"] if a["stride"] is not None else 1),
-                ),
-                Misconception(PADDING_IGNORED, pool.variant(_BY_HAND, padding=0)),
-                Misconception(
-                    KERNEL_SWAPPED,
-                    pool.variant(
-                        _BY_HAND,
-                        stride=lambda a: a["stride"] if a["stride"] is not None else a["kernel_size"],
-                        kernel_size=lambda a: pool.swap(a["kernel_size"]),
-                    ),
-                ),
-                Misconception(
-                    STRIDE_SWAPPED,
-                    pool.variant(
-                        _BY_HAND,
-                        stride=lambda a: pool.swap(a["kernel_size"] if a["stride"] is None else a["stride"]),
-                    ),
-                ),
+                *pool.argument_misconceptions(_BY_HAND, PADDING_IGNORED),
                 Misconception(SUM, _sum),
                 Misconception(MAX, pool.variant(pool.torch_pool("max"))),
             ),

@@ -12,14 +12,9 @@ ZERO_PADDING = (
     "You padded with zeros instead of −inf. Where every value in a window is negative, a padded 0 wins the "
     "max. Pad with -np.inf (np.pad(..., constant_values=-np.inf)): padding must never win."
 )
-STRIDE_ONE = "Your stride defaulted to 1. When stride is None it equals the kernel size (PyTorch's default): windows do not overlap."
 PADDING_IGNORED = (
     "You ignored the padding: pad H and W by `padding` on both sides (with −inf) before sliding the window."
 )
-KERNEL_SWAPPED = (
-    "You swapped the kernel pair: kernel_size=(kh, kw) means kh rows (height) and kw columns (width)."
-)
-STRIDE_SWAPPED = "You swapped the stride pair: stride=(sh, sw) moves sh down the rows and sw along a row."
 AVERAGE = "You averaged each window; max pooling keeps its largest value."
 OVER_CHANNELS = (
     "You took the max across the channels too: pooling works on each (image, channel) plane separately."
@@ -46,26 +41,7 @@ CHECK = ExerciseCheck(
                 Misconception(
                     ZERO_PADDING, pool.variant(pool.window_pool(lambda w: w.max(axis=(2, 3)), 0.0))
                 ),
-                Misconception(
-                    STRIDE_ONE,
-                    pool.variant(_BY_HAND, stride=lambda a: a["stride"] if a["stride"] is not None else 1),
-                ),
-                Misconception(PADDING_IGNORED, pool.variant(_BY_HAND, padding=0)),
-                Misconception(
-                    KERNEL_SWAPPED,
-                    pool.variant(
-                        _BY_HAND,
-                        stride=lambda a: a["stride"] if a["stride"] is not None else a["kernel_size"],
-                        kernel_size=lambda a: pool.swap(a["kernel_size"]),
-                    ),
-                ),
-                Misconception(
-                    STRIDE_SWAPPED,
-                    pool.variant(
-                        _BY_HAND,
-                        stride=lambda a: pool.swap(a["kernel_size"] if a["stride"] is None else a["stride"]),
-                    ),
-                ),
+                *pool.argument_misconceptions(_BY_HAND, PADDING_IGNORED),
                 Misconception(AVERAGE, pool.variant(pool.torch_pool("avg"))),
                 Misconception(OVER_CHANNELS, _over_channels),
             ),
