@@ -81,11 +81,31 @@ class Scale:
         return RAMP[min(len(RAMP) - 1, int(t * len(RAMP)))]
 
 
+@dataclass(frozen=True)
+class Tint:
+    """A region of a picture to point at (e.g. one pooling window): its pixels are blended with a
+    colour, so the values underneath still show. Without colour, each of its pixels starts with
+    `label` instead (the value's ramp character stays second), so the region reads as e.g. "1@1 1:"."""
+
+    mask: np.ndarray
+    """Boolean, the picture's shape: True where the region is."""
+    rgb: tuple[int, int, int]
+    label: str
+    """One character (a digit, say) that marks the region without colour."""
+    strength: float = 0.55
+    """How much of the colour is mixed in: 0 leaves the value's colour, 1 hides it."""
+
+
 class Picture:
     """A rich renderable: one 2-D array as a half-block image (or a character ramp without colour)."""
 
     def __init__(
-        self, values: np.ndarray, scale: Scale | None = None, title: str = "", marks: np.ndarray | None = None
+        self,
+        values: np.ndarray,
+        scale: Scale | None = None,
+        title: str = "",
+        marks: np.ndarray | None = None,
+        tints: Sequence[Tint] = (),
     ) -> None:
         array = np.asarray(values, dtype=np.float64)
         if array.ndim == 1:
@@ -97,6 +117,14 @@ class Picture:
         self.title = title
         self.marks = marks
         """Optional boolean mask of pixels to outline (drawn as 'x' without colour)."""
+        for tint in tints:
+            if np.shape(tint.mask) != array.shape or len(tint.label) != 1:
+                raise ValueError(
+                    f"a tint needs a mask of shape {array.shape} and a one-character label, "
+                    f"not shape {np.shape(tint.mask)} and {tint.label!r}"
+                )
+        self.tints = tuple(tints)
+        """Regions drawn over the values, in order (a later one is mixed in over an earlier one)."""
 
     @property
     def width(self) -> int:
@@ -119,7 +147,13 @@ class Picture:
             line = ""
             for j, value in enumerate(row):
                 marked = self.marks is not None and bool(self.marks[i, j])
-                line += "xx" if marked else self.scale.char(value) * 2
+                labels = [tint.label for tint in self.tints if tint.mask[i, j]]
+                if marked:
+                    line += "xx"
+                elif labels:
+                    line += labels[-1] + self.scale.char(value)
+                else:
+                    line += self.scale.char(value) * 2
             yield Text(line)
 
     def _half_blocks(self) -> RenderResult:
@@ -135,7 +169,16 @@ class Picture:
     def _pixel(self, i: int, j: int) -> tuple[int, int, int]:
         if self.marks is not None and self.marks[i, j]:
             return (255, 200, 0)  # amber: a pixel that is wrong
-        return self.scale.rgb(self.values[i, j])
+        colour = self.scale.rgb(self.values[i, j])
+        for tint in self.tints:
+            if tint.mask[i, j]:
+                colour = _mix(colour, tint.rgb, tint.strength)
+        return colour
+
+
+def _mix(base: tuple[int, int, int], over: tuple[int, int, int], strength: float) -> tuple[int, int, int]:
+    r, g, b = (int(round((1 - strength) * x + strength * y)) for x, y in zip(base, over))
+    return r, g, b
 
 
 def png_rows(panels: Sequence[tuple[np.ndarray, Scale | None]], pixel: int = PNG_SCALE) -> list[list[int]]:
