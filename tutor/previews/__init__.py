@@ -8,16 +8,22 @@ student code it needs runs in the sandboxed worker (tutor.checking.sandbox.Worke
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from tutor.catalog import Exercise
+    from tutor.checking.sandbox import Worker
     from tutor.workspace import Workspace
+
+MISSING_FILE = "There is no {file} yet. Run `tutor reset {id}` to get the stub."
+CANNOT_RUN = "{file} could not be run ({detail}); `tutor check {id}` says why."
 
 
 @dataclass(frozen=True)
@@ -37,3 +43,58 @@ def preview(exercise: Exercise, workspace: Workspace | None) -> Preview | None:
     if importlib.util.find_spec(name) is None:
         return None
     return importlib.import_module(name).preview(exercise, workspace)
+
+
+class Unavailable(Exception):
+    """The student's code cannot be shown; `note` says why, in a sentence for the student."""
+
+    def __init__(self, note: str) -> None:
+        super().__init__(note)
+        self.note = note
+
+
+def describe(value: Any) -> str:
+    """What a student's function returned, in words: 'an array of shape (3, 3) and dtype int64'."""
+    if hasattr(value, "shape") and hasattr(value, "dtype"):
+        return f"an array of shape {value.shape} and dtype {value.dtype}"
+    return f"a {type(value).__name__}"
+
+
+@contextlib.contextmanager
+def student_module(
+    exercise: Exercise, workspace: Workspace, stub_note: str, call_seconds: float, total_seconds: float
+) -> Iterator[tuple[Worker, dict[str, Any]]]:
+    """The student's file loaded in a sandboxed worker with short preview limits: (worker, found functions).
+
+    Raises Unavailable, with a note for the student, when the file is missing, still the stub
+    (`stub_note`, formatted with {file} and {function}), cannot be imported, or the worker fails.
+    """
+    from tutor.checking.sandbox import Worker, WorkerFailure
+    from tutor.checking.static import preflight
+    from tutor.core import limits_for
+    from tutor.workspace import pristine_stub
+
+    path = workspace.exercise_file(exercise)
+    names = {"file": workspace.display(path), "id": exercise.id, "function": exercise.functions[0]}
+    if not path.is_file():
+        raise Unavailable(MISSING_FILE.format(**names))
+    if path.read_bytes() == pristine_stub(exercise).read_bytes():
+        raise Unavailable(stub_note.format(**names))
+    if preflight(path, exercise.forbidden_imports()) is not None:
+        raise Unavailable(CANNOT_RUN.format(detail="it cannot be imported as it is", **names))
+    limits = limits_for(workspace)
+    limits = replace(
+        limits,
+        call_seconds=min(limits.call_seconds, call_seconds),
+        total_seconds=min(limits.total_seconds, total_seconds),
+    )
+    try:
+        with Worker(limits, exercise.forbidden_imports(), search_path=(str(path.parent),)) as worker:
+            loaded = worker.load(path, exercise.id, exercise.functions)
+            if not loaded.ok:
+                error = loaded.error or {}
+                detail = f"{error.get('type', 'an error')}: {str(error.get('message', '')).strip()[:120]}"
+                raise Unavailable(CANNOT_RUN.format(detail=detail, **names))
+            yield worker, loaded.extra.get("found", {})
+    except WorkerFailure as failure:
+        raise Unavailable(CANNOT_RUN.format(detail=failure.detail, **names)) from None

@@ -10,13 +10,13 @@ with a note saying why.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from tutor.pictures import Picture, Scale, Tint
-from tutor.previews import Preview
+from tutor.previews import Preview, Unavailable, describe, student_module
 
 if TYPE_CHECKING:
     from tutor.catalog import Exercise
@@ -45,12 +45,10 @@ PREVIEW_TOTAL_SECONDS = 4.0
 NO_WORKSPACE = (
     "Run `tutor show {id}` inside your workspace (made by `tutor init`) to see your own output on this image."
 )
-MISSING_FILE = "There is no {file} yet. Run `tutor reset {id}` to get the stub."
 STUB = "Your pooled output appears here, next to the input, as soon as {function}() in {file} returns it."
 NOT_WRITTEN = "{function}() is not written yet (it raises NotImplementedError)."
 RAISED = "{function}() raised {error} on this image; `tutor check {id}` shows where."
 NOT_AN_OUTPUT = "{function}() returned {what}, not a (1, 1, {out}, {out}) array of numbers (see the formula for H_out); `tutor check {id}` explains."
-CANNOT_RUN = "{file} could not be run ({detail}); `tutor check {id}` says why."
 MISSING_FUNCTION = "{file} defines no {function}()."
 WINDOWS_NOTE = (
     "{call} on this {size}×{size} image; the ring is the padding. Each coloured window becomes the "
@@ -116,12 +114,6 @@ def call_text(pooling: Pooling) -> str:
     return f"{pooling.function}(x, kernel_size={KERNEL}, stride={STRIDE}, padding={PADDING})"
 
 
-def _describe(value: Any) -> str:
-    if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape} and dtype {value.dtype}"
-    return f"a {type(value).__name__}"
-
-
 def _as_output(value: Any) -> np.ndarray | None:
     if isinstance(value, np.ndarray) and value.shape == (1, 1, OUT, OUT) and value.dtype.kind in "iuf":
         return value[0, 0].astype(np.float64)
@@ -132,39 +124,19 @@ def student_output(
     exercise: Exercise, workspace: Workspace, pooling: Pooling, image: np.ndarray
 ) -> tuple[np.ndarray | None, list[str]]:
     """The student's pooled sample (run in the sandboxed worker) as a 2-D array, or None and a note why."""
-    from tutor.checking.sandbox import Worker, WorkerFailure
-    from tutor.checking.static import preflight
-    from tutor.core import limits_for
-    from tutor.workspace import pristine_stub
-
-    path = workspace.exercise_file(exercise)
-    file = workspace.display(path)
+    file = workspace.display(workspace.exercise_file(exercise))
     function, eid = pooling.function, exercise.id
-    if not path.is_file():
-        return None, [MISSING_FILE.format(file=file, id=eid)]
-    if path.read_bytes() == pristine_stub(exercise).read_bytes():
-        return None, [STUB.format(function=function, file=file)]
-    if preflight(path, exercise.forbidden_imports()) is not None:
-        return None, [CANNOT_RUN.format(file=file, detail="it cannot be imported as it is", id=eid)]
-    limits = limits_for(workspace)
-    limits = replace(
-        limits,
-        call_seconds=min(limits.call_seconds, PREVIEW_CALL_SECONDS),
-        total_seconds=min(limits.total_seconds, PREVIEW_TOTAL_SECONDS),
-    )
     try:
-        with Worker(limits, exercise.forbidden_imports(), search_path=(str(path.parent),)) as worker:
-            loaded = worker.load(path, eid, exercise.functions)
-            if not loaded.ok:
-                error = loaded.error or {}
-                detail = f"{error.get('type', 'an error')}: {str(error.get('message', '')).strip()[:120]}"
-                return None, [CANNOT_RUN.format(file=file, detail=detail, id=eid)]
-            if function not in loaded.extra.get("found", {}):
+        with student_module(exercise, workspace, STUB, PREVIEW_CALL_SECONDS, PREVIEW_TOTAL_SECONDS) as (
+            worker,
+            found,
+        ):
+            if function not in found:
                 return None, [MISSING_FUNCTION.format(file=file, function=function)]
             x = image[None, None].copy()
             reply = worker.call(function, (x,), {"kernel_size": KERNEL, "stride": STRIDE, "padding": PADDING})
-    except WorkerFailure as failure:
-        return None, [CANNOT_RUN.format(file=file, detail=failure.detail, id=eid)]
+    except Unavailable as why:
+        return None, [why.note]
     if not reply.ok:
         error = reply.error or {}
         if error.get("type") == "NotImplementedError":
@@ -172,7 +144,7 @@ def student_output(
         return None, [RAISED.format(function=function, error=error.get("type", "an error"), id=eid)]
     out = _as_output(reply.value)
     if out is None:
-        return None, [NOT_AN_OUTPUT.format(function=function, what=_describe(reply.value), out=OUT, id=eid)]
+        return None, [NOT_AN_OUTPUT.format(function=function, what=describe(reply.value), out=OUT, id=eid)]
     return out, []
 
 

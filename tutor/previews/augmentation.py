@@ -7,7 +7,6 @@ stub or broken, only the sample image is shown, with a note saying why.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -16,7 +15,7 @@ from rich.style import Style
 from rich.text import Text
 
 from tutor.pictures import RAMP, UPPER_HALF
-from tutor.previews import Preview
+from tutor.previews import Preview, Unavailable, describe, student_module
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
@@ -33,7 +32,6 @@ PREVIEW_TOTAL_SECONDS = 10.0
 
 TITLE = "Your augmentation on a sample image"
 NO_WORKSPACE = "Run `tutor show augmentation` inside your workspace (made by `tutor init`) to see your own augmentations."
-MISSING_FILE = "There is no {file} yet. Run `tutor reset augmentation` to get the stub."
 STUB = "Your augmented samples appear here as soon as the functions in {file} return them."
 NOT_WRITTEN = "{function}() is not written yet (it raises NotImplementedError)."
 RAISED = "{function}() raised {error}; `tutor check augmentation` shows where."
@@ -41,7 +39,6 @@ NOT_AN_IMAGE = "{function}() returned {what}, not a ({channels}, {height}, {widt
 OUT_OF_RANGE = (
     "{function}() returned values outside [0, 1] (from {low:.3g} to {high:.3g}); they are drawn clipped."
 )
-CANNOT_RUN = "{file} could not be run ({detail}); `tutor check augmentation` says why."
 MISSING_FUNCTION = "{file} defines no {function}()."
 ONE_BY_ONE = "augment() is not working yet, so each function you have written is shown on its own."
 SEEDS_NOTE = "augment(x, seed, padding={padding}, jitter={jitter}) for seeds {seeds}: the same seed always gives the same picture."
@@ -110,12 +107,6 @@ class ColourPicture:
         return r, g, b
 
 
-def _describe(value: Any) -> str:
-    if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape} and dtype {value.dtype}"
-    return f"a {type(value).__name__}"
-
-
 def _as_image(value: Any, shape: tuple[int, ...]) -> np.ndarray | None:
     if isinstance(value, np.ndarray) and value.shape == shape and value.dtype.kind in "iuf":
         return value.astype(np.float64)
@@ -126,25 +117,7 @@ def student_samples(
     exercise: Exercise, workspace: Workspace, image: np.ndarray
 ) -> tuple[list[tuple[str, np.ndarray]], list[str]]:
     """(caption, image) for what the student's functions return (run in the sandboxed worker), and notes."""
-    from tutor.checking.sandbox import Worker, WorkerFailure
-    from tutor.checking.static import preflight
-    from tutor.core import limits_for
-    from tutor.workspace import pristine_stub
-
-    path = workspace.exercise_file(exercise)
-    file = workspace.display(path)
-    if not path.is_file():
-        return [], [MISSING_FILE.format(file=file)]
-    if path.read_bytes() == pristine_stub(exercise).read_bytes():
-        return [], [STUB.format(file=file)]
-    if preflight(path, exercise.forbidden_imports()) is not None:
-        return [], [CANNOT_RUN.format(file=file, detail="it cannot be imported as it is")]
-    limits = limits_for(workspace)
-    limits = replace(
-        limits,
-        call_seconds=min(limits.call_seconds, PREVIEW_CALL_SECONDS),
-        total_seconds=min(limits.total_seconds, PREVIEW_TOTAL_SECONDS),
-    )
+    file = workspace.display(workspace.exercise_file(exercise))
     samples: list[tuple[str, np.ndarray]] = []
     notes: list[str] = []
 
@@ -162,7 +135,7 @@ def student_samples(
             c, h, w = image.shape
             notes.append(
                 NOT_AN_IMAGE.format(
-                    function=function, what=_describe(reply.value), channels=c, height=h, width=w
+                    function=function, what=describe(reply.value), channels=c, height=h, width=w
                 )
             )
             return False
@@ -173,13 +146,10 @@ def student_samples(
         return True
 
     try:
-        with Worker(limits, exercise.forbidden_imports(), search_path=(str(path.parent),)) as worker:
-            loaded = worker.load(path, exercise.id, exercise.functions)
-            if not loaded.ok:
-                error = loaded.error or {}
-                detail = f"{error.get('type', 'an error')}: {str(error.get('message', '')).strip()[:120]}"
-                return [], [CANNOT_RUN.format(file=file, detail=detail)]
-            found = loaded.extra.get("found", {})
+        with student_module(exercise, workspace, STUB, PREVIEW_CALL_SECONDS, PREVIEW_TOTAL_SECONDS) as (
+            worker,
+            found,
+        ):
             if "augment" in found and call(
                 "augment", f"augment, seed {SEEDS[0]}", SEEDS[0], padding=PADDING, jitter=JITTER
             ):
@@ -201,8 +171,8 @@ def student_samples(
                     notes.append(MISSING_FUNCTION.format(file=file, function=function))
                 else:
                     call(function, caption, *args)
-    except WorkerFailure as failure:
-        return [], [CANNOT_RUN.format(file=file, detail=failure.detail)]
+    except Unavailable as why:
+        return [], [why.note]
     return samples, notes
 
 

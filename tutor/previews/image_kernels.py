@@ -7,13 +7,12 @@ file is still the stub or broken, only the sample image is shown, with a note sa
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from tutor.pictures import Picture, Scale
-from tutor.previews import Preview
+from tutor.previews import Preview, Unavailable, describe, student_module
 
 if TYPE_CHECKING:
     from tutor.catalog import Exercise
@@ -29,14 +28,12 @@ SIGNED = ("sobel_x", "sobel_y", "laplacian")
 
 TITLE = "Your kernels on a sample image"
 NO_WORKSPACE = "Run `tutor show image_kernels` inside your workspace (made by `tutor init`) to see your own kernels on this image."
-MISSING_FILE = "There is no {file} yet. Run `tutor reset image_kernels` to get the stub."
 STUB = "Your kernels appear here, applied to this image, as soon as the functions in {file} return them."
 NOT_WRITTEN = "{function}() is not written yet (it raises NotImplementedError)."
 RAISED = "{function}() raised {error}; `tutor check image_kernels` shows where."
 NOT_A_KERNEL = (
     "{function}() returned {what}, not a (3, 3) array of numbers; `tutor check image_kernels` explains."
 )
-CANNOT_RUN = "{file} could not be run ({detail}); `tutor check image_kernels` says why."
 MISSING_FUNCTION = "{file} defines no {function}()."
 SIGNED_LEGEND = "sobel_x, sobel_y, laplacian: red where the output is positive, blue where negative, white at 0 (without colour: the denser, the larger in size)."
 CHECK_REMINDER = (
@@ -70,43 +67,16 @@ def _as_kernel(value: Any) -> np.ndarray | None:
     return None
 
 
-def _describe(value: Any) -> str:
-    if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape} and dtype {value.dtype}"
-    return f"a {type(value).__name__}"
-
-
 def student_kernels(exercise: Exercise, workspace: Workspace) -> tuple[dict[str, np.ndarray], list[str]]:
     """The kernels the student's file returns (run in the sandboxed worker), and notes on the rest."""
-    from tutor.checking.sandbox import Worker, WorkerFailure
-    from tutor.checking.static import preflight
-    from tutor.core import limits_for
-    from tutor.workspace import pristine_stub
-
-    path = workspace.exercise_file(exercise)
-    file = workspace.display(path)
-    if not path.is_file():
-        return {}, [MISSING_FILE.format(file=file)]
-    if path.read_bytes() == pristine_stub(exercise).read_bytes():
-        return {}, [STUB.format(file=file)]
-    if preflight(path, exercise.forbidden_imports()) is not None:
-        return {}, [CANNOT_RUN.format(file=file, detail="it cannot be imported as it is")]
-    limits = limits_for(workspace)
-    limits = replace(
-        limits,
-        call_seconds=min(limits.call_seconds, PREVIEW_CALL_SECONDS),
-        total_seconds=min(limits.total_seconds, PREVIEW_TOTAL_SECONDS),
-    )
+    file = workspace.display(workspace.exercise_file(exercise))
     kernels: dict[str, np.ndarray] = {}
     notes: list[str] = []
     try:
-        with Worker(limits, exercise.forbidden_imports(), search_path=(str(path.parent),)) as worker:
-            loaded = worker.load(path, exercise.id, exercise.functions)
-            if not loaded.ok:
-                error = loaded.error or {}
-                detail = f"{error.get('type', 'an error')}: {str(error.get('message', '')).strip()[:120]}"
-                return {}, [CANNOT_RUN.format(file=file, detail=detail)]
-            found = loaded.extra.get("found", {})
+        with student_module(exercise, workspace, STUB, PREVIEW_CALL_SECONDS, PREVIEW_TOTAL_SECONDS) as (
+            worker,
+            found,
+        ):
             for function in exercise.functions:
                 if function not in found:
                     notes.append(MISSING_FUNCTION.format(file=file, function=function))
@@ -121,11 +91,11 @@ def student_kernels(exercise: Exercise, workspace: Workspace) -> tuple[dict[str,
                     continue
                 kernel = _as_kernel(reply.value)
                 if kernel is None:
-                    notes.append(NOT_A_KERNEL.format(function=function, what=_describe(reply.value)))
+                    notes.append(NOT_A_KERNEL.format(function=function, what=describe(reply.value)))
                 else:
                     kernels[function] = kernel
-    except WorkerFailure as failure:
-        return {}, [CANNOT_RUN.format(file=file, detail=failure.detail)]
+    except Unavailable as why:
+        return {}, [why.note]
     return kernels, notes
 
 
