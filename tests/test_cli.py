@@ -168,3 +168,19 @@ def test_next_announces_a_new_session_only_when_the_earlier_one_is_done(workspac
     half_done = [ExerciseRow(e, ExerciseState.NOT_STARTED) for e in loaded.exercises]
     assert session_opening(loaded, half_done, first_of_two) is None
     assert session_opening(loaded, done_one, loaded.exercises[0]) is None
+
+
+def test_show_save_png_writes_the_pictures_as_drawn(workspace: Path) -> None:
+    import png
+
+    stub_png, solved_png = workspace / "stub.png", workspace / "solved.png"
+    assert "Saved" in run("show", "image_kernels", "--save-png", str(stub_png)).output
+    shutil.copy(SOLUTIONS / "image_kernels.py", workspace / "exercises" / "image_kernels.py")
+    saved = run("show", "image_kernels", "--save-png", str(solved_png)).output
+    assert "sobel_x" in saved.replace("\n", "")
+    stub_width = png.Reader(filename=str(stub_png)).read()[0]
+    solved_width = png.Reader(filename=str(solved_png)).read()[0]
+    assert solved_width > 3 * stub_width  # the sample alone vs the sample and the student's six kernels
+    none = workspace / "none.png"
+    assert "no pictures" in run("show", "conv2d", "--save-png", str(none)).output
+    assert not none.exists()

@@ -166,6 +166,11 @@ class Picture:
                 line.append(UPPER_HALF * 2, Style(color=upper, bgcolor=lower))
             yield line
 
+    def rgb_pixels(self) -> np.ndarray:
+        """The picture's colours as an (h, w, 3) uint8 array, exactly as drawn (for --save-png)."""
+        rows, cols = self.values.shape
+        return np.array([[self._pixel(i, j) for j in range(cols)] for i in range(rows)], dtype=np.uint8)
+
     def _pixel(self, i: int, j: int) -> tuple[int, int, int]:
         if self.marks is not None and self.marks[i, j]:
             return (255, 200, 0)  # amber: a pixel that is wrong
@@ -181,34 +186,53 @@ def _mix(base: tuple[int, int, int], over: tuple[int, int, int], strength: float
     return r, g, b
 
 
-def png_rows(panels: Sequence[tuple[np.ndarray, Scale | None]], pixel: int = PNG_SCALE) -> list[list[int]]:
-    """Panels laid out left to right on a white page, each value a `pixel`×`pixel` square, as RGB rows."""
-    arrays = [(np.atleast_2d(np.asarray(a, dtype=np.float64)), scale) for a, scale in panels]
-    if not arrays:
+def _page(blocks: Sequence[np.ndarray], pixel: int) -> list[list[int]]:
+    """(h, w, 3) colour blocks laid out left to right on a white page, each pixel a `pixel`-square."""
+    if not blocks:
         raise ValueError("nothing to draw")
-    height = max(a.shape[0] for a, _ in arrays) * pixel + 2 * PNG_GAP
-    width = sum(a.shape[1] * pixel for a, _ in arrays) + PNG_GAP * (len(arrays) + 1)
+    scaled = [np.repeat(np.repeat(block, pixel, axis=0), pixel, axis=1) for block in blocks]
+    height = max(b.shape[0] for b in scaled) + 2 * PNG_GAP
+    width = sum(b.shape[1] for b in scaled) + PNG_GAP * (len(scaled) + 1)
     page = np.empty((height, width, 3), dtype=np.uint8)
     page[:] = BACKGROUND
     left = PNG_GAP
-    for array, scale in arrays:
-        scale = scale or Scale.for_arrays(array)
-        colours = np.array([[scale.rgb(v) for v in row] for row in array], dtype=np.uint8).reshape(
-            *array.shape, 3
-        )
-        block = np.repeat(np.repeat(colours, pixel, axis=0), pixel, axis=1)
+    for block in scaled:
         page[PNG_GAP : PNG_GAP + block.shape[0], left : left + block.shape[1]] = block
         left += block.shape[1] + PNG_GAP
     return page.reshape(height, width * 3).tolist()
 
 
-def save_png(path: Path, panels: Sequence[tuple[np.ndarray, Scale | None]]) -> Path:
-    """Write the panels side by side as an RGB PNG (with pypng) and return the path."""
+def png_rows(panels: Sequence[tuple[np.ndarray, Scale | None]], pixel: int = PNG_SCALE) -> list[list[int]]:
+    """Panels laid out left to right on a white page, each value a `pixel`×`pixel` square, as RGB rows."""
+    arrays = [(np.atleast_2d(np.asarray(a, dtype=np.float64)), scale) for a, scale in panels]
+    blocks = []
+    for array, scale in arrays:
+        scale = scale or Scale.for_arrays(array)
+        blocks.append(
+            np.array([[scale.rgb(v) for v in row] for row in array], dtype=np.uint8).reshape(*array.shape, 3)
+        )
+    return _page(blocks, pixel)
+
+
+def _write_png(path: Path, rows: list[list[int]]) -> Path:
     import png
 
-    rows = png_rows(panels)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as stream:
         png.Writer(width=len(rows[0]) // 3, height=len(rows), greyscale=False, bitdepth=8).write(stream, rows)
     return path
+
+
+def save_pictures_png(path: Path, pictures: Sequence[object], pixel: int = PNG_SCALE) -> Path:
+    """Write pictures as drawn in the terminal (tints and marks included), side by side, as one PNG.
+
+    Any object with `rgb_pixels() -> (h, w, 3) uint8 array` can be saved (Picture, and the
+    colour pictures of previews)."""
+    blocks = [picture.rgb_pixels() for picture in pictures if hasattr(picture, "rgb_pixels")]
+    return _write_png(path, _page(blocks, pixel))
+
+
+def save_png(path: Path, panels: Sequence[tuple[np.ndarray, Scale | None]]) -> Path:
+    """Write the panels side by side as an RGB PNG (with pypng) and return the path."""
+    return _write_png(path, png_rows(panels))

@@ -13,6 +13,7 @@ import importlib
 import importlib.util
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -43,6 +44,18 @@ def preview(exercise: Exercise, workspace: Workspace | None) -> Preview | None:
     if importlib.util.find_spec(name) is None:
         return None
     return importlib.import_module(name).preview(exercise, workspace)
+
+
+def save_preview_png(shown: Preview | None, path: Path, exercise_id: str) -> str:
+    """Save the preview's pictures side by side as one PNG; returns a sentence saying what happened."""
+    from tutor.pictures import save_pictures_png
+
+    pictures = [p for p in (shown.pictures if shown else ()) if hasattr(p, "rgb_pixels")]
+    if not pictures:
+        return f"No picture saved to {path}: `tutor show {exercise_id}` has no pictures to save."
+    save_pictures_png(path, pictures)
+    titles = [str(getattr(p, "title", "") or "picture") for p in pictures]
+    return f"Saved {path}: {' | '.join(titles)} (left to right)."
 
 
 class Unavailable(Exception):

@@ -102,6 +102,10 @@ class ColourPicture:
                 line.append(UPPER_HALF * 2, Style(color=upper, bgcolor=lower))
             yield line
 
+    def rgb_pixels(self) -> np.ndarray:
+        """The image as an (h, w, 3) uint8 array (for --save-png)."""
+        return np.round(255 * np.moveaxis(self.rgb, 0, -1)).astype(np.uint8)
+
     def _pixel(self, i: int, j: int) -> tuple[int, int, int]:
         r, g, b = (int(round(255 * v)) for v in self.rgb[:, i, j])
         return r, g, b
