@@ -50,6 +50,10 @@ FLOPS_ONE_STEP = (
     "Your FLOPs multiplier is α·β²·γ², the growth for ONE step of φ. For φ steps it is (α·β²·γ²)^φ, "
     "about 2^φ with EfficientNet's coefficients."
 )
+NO_DEPTH = (
+    "Your FLOPs multiplier leaves out the depth: β^2φ·γ^2φ is the growth of ONE layer. The network has α^φ "
+    "times as many layers, and FLOPs grow linearly with them: α^φ·β^2φ·γ^2φ."
+)
 DEPTH_SQUARED = "Your FLOPs multiplier squares the depth too. FLOPs grow LINEARLY with the number of layers: α^φ·β^2φ·γ^2φ."
 WRONG_ORDER = "You returned the multipliers in the wrong order: (depth, width, resolution, FLOPs)."
 
@@ -57,6 +61,10 @@ WRONG_ORDER = "You returned the multipliers in the wrong order: (depth, width, r
 ZERO_CHANNELS = (
     "Your network has 0 channels (or a 0-pixel input): int() rounds down, and a small width scaled down "
     "rounds to nothing. Round to the nearest integer and keep at least 1: max(1, round(channels · β^φ))."
+)
+NO_MINIMUM = (
+    "Your network has 0 channels: scaled down far enough (β^φ < 1/2, e.g. φ = −8), round(channels · β^φ) "
+    "is 0 for a narrow layer. Keep at least one: max(1, round(channels · β^φ)), and the same for the resolution."
 )
 WIDTH_FLOORED = (
     "You rounded the channels or the resolution down (int() truncates: 35.7 becomes 35, and a scaled-down 0.95 "
@@ -211,6 +219,7 @@ CHECK = ExerciseCheck(
                 Misconception(
                     FLOPS_ONE_STEP, _scaling_variant(_right, lambda p, a, b, g, d, w, r: a * b * b * g * g)
                 ),
+                Misconception(NO_DEPTH, _scaling_variant(_right, lambda p, a, b, g, d, w, r: w * w * r * r)),
                 Misconception(
                     DEPTH_SQUARED, _scaling_variant(_right, lambda p, a, b, g, d, w, r: (d * w * r) ** 2)
                 ),
@@ -236,6 +245,7 @@ CHECK = ExerciseCheck(
             expect=_network_expect,
             comparison=IntegerComparison(),
             misconceptions=(
+                Misconception(NO_MINIMUM, _network_variant(size=round, only_if_zero=True)),
                 Misconception(ZERO_CHANNELS, _network_variant(size=int, only_if_zero=True)),
                 Misconception(WIDTH_FLOORED, _network_variant(size=lambda v: max(1, int(v)))),
                 Misconception(WIDTH_FLOORED, _network_variant(size=int)),
@@ -260,6 +270,13 @@ CHECK = ExerciseCheck(
                     ("channels", 1),
                     ("resolution", 32),
                     label="scaled down: the width must stay at least 1",
+                ),
+                Case.of(
+                    ("phi", -8),
+                    ("layers", 4),
+                    ("channels", 1),
+                    ("resolution", 40),
+                    label="scaled far down: 1 · 1.1^−8 ≈ 0.47 rounds to 0, so max(1, ...) matters",
                 ),
             ],
             max_examples=60,
