@@ -53,6 +53,10 @@ CROP_PAD_CHANNELS = (
     "You padded the channel axis too. Pad only the height and the width: "
     "np.pad(x, ((0, 0), (padding, padding), (padding, padding)))."
 )
+CROP_ONE_SIDED = (
+    "You padded on one side only (2·padding zeros after the image, or before it). Pad `padding` zeros on "
+    "EACH side of the height and of the width: np.pad(x, ((0, 0), (padding, padding), (padding, padding)))."
+)
 CROP_NO_PAD = (
     "You cut the window from the image without padding it first, so windows near the far edge are cut short. "
     "Pad with zeros first: the padded image is (C, H + 2·padding, W + 2·padding)."
@@ -192,6 +196,7 @@ def _crop_bug(
     mode: str = "constant",
     channels: bool = False,
     pad: bool = True,
+    sides: tuple[int, int] = (1, 1),
 ):  # noqa: ANN202 - builds the misconception table
     def predict(case: Case) -> np.ndarray:
         x, padding = case["x"], case["padding"]
@@ -201,7 +206,8 @@ def _crop_bug(
             top, left = left, top
         if not pad:
             return x[:, top : top + height, left : left + width]
-        widths = ((padding, padding) if channels else (0, 0), (padding, padding), (padding, padding))
+        around = (sides[0] * padding, sides[1] * padding)  # (1, 1): padding on each side
+        widths = ((padding, padding) if channels else (0, 0), around, around)
         padded = np.pad(x, widths, mode=mode)  # type: ignore[call-overload]
         return padded[:, top : top + height, left : left + width]
 
@@ -348,6 +354,8 @@ CHECK = ExerciseCheck(
                 Misconception(CROP_EDGE, _crop_bug(mode="reflect")),
                 Misconception(CROP_PAD_CHANNELS, _crop_bug(channels=True)),
                 Misconception(CROP_NO_PAD, _crop_bug(pad=False)),
+                Misconception(CROP_ONE_SIDED, _crop_bug(sides=(0, 2))),
+                Misconception(CROP_ONE_SIDED, _crop_bug(sides=(2, 0))),
                 Misconception(CROP_GLOBAL_STATE, _any_window),
             ),
             explicit=_explicit_crop,
