@@ -34,7 +34,41 @@ ALL_AXES = "You pooled every channel together. Each channel c has its own μ_c a
 SWAPPED_AFFINE = (
     "You swapped gamma and beta: gamma scales (multiplies) the normalised value and beta shifts (adds)."
 )
+BETA_SCALED = (
+    "You shifted before scaling, γ · (x̂ + β): then gamma scales beta too. BatchNorm scales the normalised "
+    "value and shifts after: γ · x̂ + β."
+)
+NOT_CENTRED = (
+    "Your variance is the mean of x² without subtracting μ: σ² = mean((x − μ)²), "
+    "or equivalently mean(x²) − μ²."
+)
+WRONG_SPREAD = (
+    "You divided by the wrong spread: x̂ = (x − μ) / √(σ² + ε), with σ² the VARIANCE. Dividing by "
+    "σ² + ε (no square root), or taking √(σ + ε) of the standard deviation, does not give unit variance."
+)
+EPS_ARGUMENT_IGNORED = (
+    "You ignored the eps argument (your code uses 1e-5 whatever eps is passed): use the eps parameter, "
+    "√(σ² + eps)."
+)
+SPATIAL_AXIS_MISSING = (
+    "You reduced over the batch and only one of the spatial axes. Each channel's statistics pool "
+    "all N·H·W values: reduce over axes (0, 2, 3)."
+)
 NO_AFFINE = "You normalised but did not apply gamma and beta: return γ · x̂ + β."
+
+
+GAMMA_ON_LAST_AXIS = (
+    "gamma and beta have shape (C,), and NumPy lines a (C,) array up with the LAST axis of (N, C, H, W), "
+    "the width. Reshape them to (1, C, 1, 1) (gamma[None, :, None, None], or gamma.reshape(1, -1, 1, 1)) "
+    "so that they follow the channel axis."
+)
+
+
+def _explain_shape(case: Case, expected: tuple, got: tuple) -> str:
+    n, c, h, w = case["x"].shape
+    if got == (n, c, h, c) and w != c:
+        return GAMMA_ON_LAST_AXIS
+    return "The output has the shape of x."
 
 
 def _expect(case: Case) -> np.ndarray:
@@ -58,20 +92,34 @@ def _variant(
     use_eps: bool = True,
     swap: bool = False,
     affine: bool = True,
+    centred: bool = True,
+    spread: str = "std",
+    eps_value: float | None = None,
+    beta_scaled: bool = False,
 ):  # noqa: ANN202 - builds the misconception table
     def predict(case: Case) -> np.ndarray:
         x, gamma, beta = case["x"], case["gamma"], case["beta"]
-        eps = case.get("eps", 1e-5) if use_eps else 0.0
+        eps = case.get("eps", 1e-5) if eps_value is None else eps_value
+        eps = eps if use_eps else 0.0
         mu = x.mean(axis=axes, keepdims=True)
         count = np.prod([x.shape[a] for a in axes])
         if count - ddof <= 0:
             return None
-        var = ((x - mu) ** 2).sum(axis=axes, keepdims=True) / (count - ddof)
+        var = ((x - mu if centred else x) ** 2).sum(axis=axes, keepdims=True) / (count - ddof)
         with np.errstate(divide="ignore", invalid="ignore"):
-            x_hat = (x - mu) / (np.sqrt(var) + eps) if eps_outside else (x - mu) / np.sqrt(var + eps)
+            if eps_outside:
+                x_hat = (x - mu) / (np.sqrt(var) + eps)
+            elif spread == "var":  # no square root
+                x_hat = (x - mu) / (var + eps)
+            elif spread == "sqrt_std":  # the square root of the standard deviation
+                x_hat = (x - mu) / np.sqrt(np.sqrt(var) + eps)
+            else:
+                x_hat = (x - mu) / np.sqrt(var + eps)
         if not affine:
             return x_hat
         g, b = (beta, gamma) if swap else (gamma, beta)
+        if beta_scaled:
+            return g[None, :, None, None] * (x_hat + b[None, :, None, None])
         return g[None, :, None, None] * x_hat + b[None, :, None, None]
 
     return predict
@@ -117,8 +165,16 @@ CHECK = ExerciseCheck(
                 Misconception(ALL_AXES, _variant(axes=(0, 1, 2, 3))),
                 Misconception(SWAPPED_AFFINE, _variant(swap=True)),
                 Misconception(NO_AFFINE, _variant(affine=False)),
+                Misconception(BETA_SCALED, _variant(beta_scaled=True)),
+                Misconception(NOT_CENTRED, _variant(centred=False)),
+                Misconception(WRONG_SPREAD, _variant(spread="var")),
+                Misconception(WRONG_SPREAD, _variant(spread="sqrt_std")),
+                Misconception(EPS_ARGUMENT_IGNORED, _variant(eps_value=1e-5)),
+                Misconception(SPATIAL_AXIS_MISSING, _variant(axes=(0, 2))),
+                Misconception(SPATIAL_AXIS_MISSING, _variant(axes=(0, 3))),
             ),
             explicit=_explicit,
+            explain_shape=_explain_shape,
             max_examples=60,
         ),
     )
