@@ -27,6 +27,11 @@ STRIDE_SWAPPED = (
     "You swapped the stride pair: stride=(sh, sw) means sh down the rows (height), sw along a row."
 )
 
+CEIL_OUTPUT_SIZE = (
+    "Your output has an extra row or column: you rounded (H + 2p − k) / s up. The window must fit inside "
+    "the padded image, so H_out = ⌊(H + 2p − k) / s⌋ + 1, rounded DOWN (// in Python)."
+)
+
 
 def _args(case: Case) -> dict:
     return {
@@ -60,6 +65,17 @@ def _swap(value: object) -> tuple[int, int]:
 def _summed(args: dict) -> np.ndarray:
     # A full convolution whose filter o repeats w[o] on every input channel.
     return np.repeat(args["w"], args["x"].shape[1], axis=1)
+
+
+def _ceil_size(case: Case) -> np.ndarray | None:
+    """Rounding the output size up: the last window runs past the padded image, and a sliced
+    window sums what is there, as if zeros were padded s − 1 further on the bottom and the right."""
+    args = _args(case)
+    (sh, sw), (ph, pw) = ref.pair(args["stride"]), ref.pair(args["padding"])
+    if sh == sw == 1:
+        return None
+    x = np.pad(args["x"], ((0, 0), (0, 0), (ph, ph + sh - 1), (pw, pw + sw - 1)))
+    return ref.conv2d(x, args["w"], args["b"], args["stride"], 0, groups=x.shape[1])
 
 
 def _explicit() -> list[Case]:
@@ -106,6 +122,7 @@ CHECK = ExerciseCheck(
                 ),
                 Misconception(KERNEL_TRANSPOSED, _variant(w=lambda a: np.swapaxes(a["w"], 2, 3))),
                 Misconception(STRIDE_SWAPPED, _variant(stride=lambda a: _swap(a["stride"]))),
+                Misconception(CEIL_OUTPUT_SIZE, _ceil_size),
             ),
             explicit=_explicit,
             explain_shape=ref.explain_output_size(),
