@@ -27,6 +27,10 @@ STANDARD_NO_CIN = (
 )
 ONE_K = "You used k instead of k²: a k×k kernel has k·k weights per channel."
 SWAPPED = "You returned the two counts in the wrong order: (standard, separable)."
+BIASES_COUNTED = (
+    "You counted the biases too (one addition per output value). Biases are ignored here: count only the "
+    "products, c_in·k² per output value of the standard layer."
+)
 POINTWISE_ONLY = (
     "Your separable count is only the pointwise part: add the depthwise k×k convolution, h_out·w_out·c_in·k²."
 )
@@ -91,6 +95,13 @@ CHECK = ExerciseCheck(
                     ),
                 ),
                 Misconception(SWAPPED, _formula(_sep, _std)),
+                Misconception(
+                    BIASES_COUNTED,
+                    _formula(
+                        lambda h, w, ci, co, k: _std(h, w, ci, co, k) + h * w * co,
+                        lambda h, w, ci, co, k: _sep(h, w, ci, co, k) + h * w * (ci + co),
+                    ),
+                ),
             ),
             explicit=lambda: [
                 Case.of(
@@ -103,6 +114,9 @@ CHECK = ExerciseCheck(
                 ),
                 Case.of(
                     ("h_out", 7), ("w_out", 5), ("c_in", 2), ("c_out", 6), ("k", 1), label="a 1×1 kernel"
+                ),
+                Case.of(
+                    ("h_out", 4), ("w_out", 6), ("c_in", 1), ("c_out", 3), ("k", 5), label="one input channel"
                 ),
             ],
             max_examples=80,
