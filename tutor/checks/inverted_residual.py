@@ -56,6 +56,10 @@ DEPTHWISE_FULL_COUNT = (
 NO_BATCH_NORM = "You left out the BatchNorm parameters: each of the three convolutions is followed by BatchNorm with γ and β per channel (2 per channel)."
 CONV_BIASES = "You counted a bias for each convolution; a convolution followed by BatchNorm has no bias (β already shifts)."
 RUNNING_STATISTICS = "You counted BatchNorm's running mean and variance. They are buffers, not learnable parameters: only γ and β count."
+NO_EXPANSION_T1 = (
+    "You left out the expansion layer when t = 1 (torchvision does). Here the block always has it: "
+    "c_in·h weights plus 2·h for its BatchNorm, also for t = 1."
+)
 NO_DEPTHWISE_COUNT = "You left out the depthwise layer: 3·3·h weights, plus 2·h for its BatchNorm."
 
 DEPTHWISE_PROPERTY = replace(
@@ -239,6 +243,12 @@ CHECK = ExerciseCheck(
                 Misconception(NO_BATCH_NORM, _count(bn=0)),
                 Misconception(CONV_BIASES, _count(bias=True)),
                 Misconception(RUNNING_STATISTICS, _count(bn=4)),
+                Misconception(
+                    NO_EXPANSION_T1,
+                    lambda case: (
+                        _count()(case) - (case["c_in"] + 2) * case["c_in"] if case["t"] == 1 else None
+                    ),
+                ),
                 Misconception(
                     NO_DEPTHWISE_COUNT, lambda case: _count()(case) - 11 * case["t"] * case["c_in"]
                 ),
