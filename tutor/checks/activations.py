@@ -28,9 +28,12 @@ SIGMOID_NAIVE_TAIL = (
     "np.exp(−x) overflowed to inf for x < −709 (NumPy warns 'overflow encountered in exp'), so 1/(1 + inf) "
     "became 0, but sigmoid(−720) ≈ 1.8e−313 is not 0. For x < 0 use exp(x)/(1 + exp(x)), which never overflows."
 )
-SIGMOID_TANH = (
-    "0.5·(1 + tanh(x/2)) is exact on paper but cancels in float64: for x < −40, tanh(x/2) rounds to −1 and the "
-    "result becomes 0. For x < 0 use exp(x)/(1 + exp(x))."
+# 1 − σ(−x) and 0.5·(1 + tanh(x/2)) both round to exactly 0 below x ≈ −37, where the tail cases live:
+# the two are told apart only by luck, so one message names both.
+SIGMOID_CANCELS = (
+    "Your sigmoid cancels for x < 0: 1 − 1/(1 + exp(−x)) (that is 1 − σ(−x)) and 0.5·(1 + tanh(x/2)) are exact "
+    "on paper, but they subtract two numbers that agree in every digit once x < −37 (tanh(x/2) rounds to −1), "
+    "so the result becomes 0. For x < 0 use exp(x)/(1 + exp(x)), which has no subtraction."
 )
 SIGMOID_CLIPPED = (
     "You clipped x before exp to avoid the overflow; that silences the warning but changes the answer in the "
@@ -39,6 +42,9 @@ SIGMOID_CLIPPED = (
 SIGMOID_FLOAT32 = (
     "returned {dtype}: in its far tails sigmoid is smaller than float32 can hold (sigmoid(−120) ≈ 7.7e−53). "
     "Compute in float64, the dtype of the input."
+)
+SIGMOID_WIDER = (
+    "returned {dtype}, but float64 input calls for a float64 result: convert back with .astype(np.float64)."
 )
 TAIL_VALUES = "{wrong} of {size} values are not exact; the worst is at index {index}: expected {expected:.6g}, got {got:.6g}."
 
@@ -59,7 +65,8 @@ class RelativeComparison(ArrayComparison):
             return staged
         expected = np.asarray(expected, dtype=np.float64)
         if got.dtype != np.float64:
-            return Mismatch(Status.WRONG_DTYPE, SIGMOID_FLOAT32.format(dtype=got.dtype))
+            template = SIGMOID_FLOAT32 if got.dtype.itemsize < 8 else SIGMOID_WIDER
+            return Mismatch(Status.WRONG_DTYPE, template.format(dtype=got.dtype))
         error = np.abs(got - expected)
         bad = error > self.rtol * np.abs(expected) + self.atol
         if not bad.any():
@@ -107,6 +114,11 @@ def _quiet(fn):  # noqa: ANN001, ANN202 - a misconception computed the way the s
             return fn(np.asarray(case["x"], dtype=np.float64))
 
     return predict
+
+
+def _one_minus(x: np.ndarray) -> np.ndarray:
+    positive = 1 / (1 + np.exp(-np.abs(x)))
+    return np.where(x >= 0, positive, 1 - positive)
 
 
 def _explicit_relu() -> list[Case]:
@@ -168,7 +180,8 @@ CHECK = ExerciseCheck(
             misconceptions=(
                 *_SIGMOID_MISTAKES,
                 Misconception(SIGMOID_NAIVE_TAIL, _quiet(lambda x: 1 / (1 + np.exp(-x)))),
-                Misconception(SIGMOID_TANH, _quiet(lambda x: 0.5 * (1 + np.tanh(x / 2)))),
+                Misconception(SIGMOID_CANCELS, _quiet(lambda x: 0.5 * (1 + np.tanh(x / 2)))),
+                Misconception(SIGMOID_CANCELS, _quiet(_one_minus)),
                 Misconception(SIGMOID_CLIPPED, _quiet(lambda x: 1 / (1 + np.exp(-np.clip(x, -500, 500))))),
                 Misconception(SIGMOID_CLIPPED, _quiet(lambda x: 1 / (1 + np.exp(-np.clip(x, -100, 100))))),
             ),
