@@ -51,6 +51,8 @@ def test_integers_accept_any_integral_spelling_but_not_bools_or_fractions() -> N
     assert compare.compare(3, True) is not None
     assert compare.compare(3, 3.5) is not None
     assert compare.compare((13500, 4200), [13500, 4200]) is None
+    assert compare.compare((13500, 4200), np.array([13500, 4200])) is None
+    assert compare.compare((13500, 4200), np.array([[13500, 4200]])) is not None
     assert compare.compare((13500, 4200), (4200, 13500)) is not None
     assert compare.equivalent(2.5, 2.5) and not compare.equivalent(2, 2.5)
 

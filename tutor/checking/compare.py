@@ -163,25 +163,36 @@ def _as_integer(value: Any) -> int | None:
     return None
 
 
+def as_sequence(value: Any) -> list | None:
+    """A tuple, a list or a 1-D NumPy array as a list (a sequence of numbers however it was spelled)."""
+    if isinstance(value, tuple | list):
+        return list(value)
+    if isinstance(value, np.ndarray) and value.ndim == 1:
+        return value.tolist()
+    return None
+
+
 @dataclass(frozen=True)
 class IntegerComparison(Comparison):
     """An int, or a tuple of ints when the reference is a tuple."""
 
     def compare(self, expected: Any, got: Any) -> Mismatch | None:
         if isinstance(expected, tuple):
-            if not isinstance(got, tuple | list) or len(got) != len(expected):
+            items = as_sequence(got)
+            if items is None or len(items) != len(expected):
                 return Mismatch(
                     Status.WRONG_TYPE,
-                    f"returned {format_value(got)}, but a tuple of {len(expected)} ints was expected.",
+                    f"returned {format_value(got)} (a {describe_type(got)}), but a tuple of "
+                    f"{len(expected)} items like {expected!r} was expected.",
                     expected=repr(expected),
                     got=format_value(got),
                 )
-            for position, (want, have) in enumerate(zip(expected, got)):
+            for position, (want, have) in enumerate(zip(expected, items)):
                 mismatch = self.compare(want, have)
                 if mismatch is not None:
                     return Mismatch(
                         mismatch.status,
-                        f"item {position} of the tuple is wrong: {mismatch.message}",
+                        f"item {position} is wrong: {mismatch.message}",
                         expected=repr(expected),
                         got=format_value(got),
                     )
@@ -208,10 +219,11 @@ class IntegerComparison(Comparison):
     def equivalent(self, expected: Any, got: Any) -> bool:
         """Numerically equal, so that a misconception predicting 2.5 matches a student's 2.5."""
         if isinstance(expected, tuple):
+            items = as_sequence(got)
             return (
-                isinstance(got, tuple | list)
-                and len(got) == len(expected)
-                and all(map(self.equivalent, expected, got))
+                items is not None
+                and len(items) == len(expected)
+                and all(map(self.equivalent, expected, items))
             )
         if (
             isinstance(got, bool | np.bool_)

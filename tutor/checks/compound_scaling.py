@@ -22,7 +22,14 @@ from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
 from tutor.checking import strategies
-from tutor.checking.compare import Comparison, IntegerComparison, Mismatch, describe_type, format_value
+from tutor.checking.compare import (
+    Comparison,
+    IntegerComparison,
+    Mismatch,
+    as_sequence,
+    describe_type,
+    format_value,
+)
 from tutor.checking.result import Status
 from tutor.checking.spec import Case, ExerciseCheck, Misconception, Property
 
@@ -82,14 +89,16 @@ class ScalingComparison(Comparison):
 
     def compare(self, expected: Any, got: Any) -> Mismatch | None:
         shown = format_value(tuple(expected))
-        if not isinstance(got, tuple | list) or len(got) != len(expected):
+        items = as_sequence(got)
+        if items is None or len(items) != len(expected):
             return Mismatch(
                 Status.WRONG_TYPE,
-                f"returned {format_value(got)}, but a tuple of 4 floats (depth, width, resolution, FLOPs) was expected.",
+                f"returned {format_value(got)} (a {describe_type(got)}), but a tuple of 4 floats "
+                "(depth, width, resolution, FLOPs) was expected.",
                 expected=shown,
                 got=format_value(got),
             )
-        for position, (name, want, have) in enumerate(zip(NAMES, expected, got)):
+        for position, (name, want, have) in enumerate(zip(NAMES, expected, items)):
             if isinstance(have, bool) or not isinstance(have, numbers.Real):
                 return Mismatch(
                     Status.WRONG_TYPE,
