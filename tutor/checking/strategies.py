@@ -122,7 +122,15 @@ def conv2d_cases(draw: st.DrawFn) -> Case:
     x = draw(float_arrays((config.batch, config.c_in, config.height, config.width)))
     w = draw(float_arrays((config.c_out, config.c_in, *config.kernel)))
     b = draw(float_arrays((config.c_out,))) if config.bias else None
-    return conv2d_case(x, w, b, config.stride_arg, config.padding_arg)
+    # Arguments equal to their defaults are sometimes left out, so that a wrong default
+    # (padding=1 copied from a "same" convolution) shows.
+    keywords: dict[str, object] = {"b": b, "stride": config.stride_arg, "padding": config.padding_arg}
+    for name, default in (("b", None), ("stride", 1), ("padding", 0)):
+        value = keywords[name]
+        is_default = value is None if default is None else isinstance(value, int) and value == default
+        if is_default and draw(st.booleans()):
+            del keywords[name]
+    return Case.of(("x", x), ("w", w), **keywords)
 
 
 def conv2d_case(

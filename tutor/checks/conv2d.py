@@ -28,6 +28,14 @@ ONE_CHANNEL = "Only the first input channel reached the output: sum over every i
 SAME_FILTER = (
     "Every output channel used the first filter w[0]: output channel o must use its own filter w[o]."
 )
+LAST_FILTER = (
+    "Every output channel used the last filter w[-1]: output channel o must use its own filter w[o] "
+    "(a variable left over from an earlier loop over the filters?)."
+)
+PADDING_DEFAULT = (
+    "When padding is not given, your function padded anyway: the default is padding=0 (no padding), "
+    "as in the stub's signature and torch.nn.functional.conv2d."
+)
 EDGE_PADDING = (
     "You padded by repeating the edge pixels; the padding is zeros (np.pad's default mode='constant')."
 )
@@ -80,6 +88,17 @@ def _same_filter(case: Case) -> np.ndarray:
     return _variant(w=w)(case)
 
 
+def _last_filter(case: Case) -> np.ndarray:
+    w = np.repeat(case["w"][-1:], case["w"].shape[0], axis=0)
+    return _variant(w=w)(case)
+
+
+def _padded_by_default(case: Case) -> np.ndarray | None:
+    if "padding" in case.named():
+        return None
+    return _variant(padding=1)(case)
+
+
 def _explicit() -> list[Case]:
     rng = np.random.default_rng(7)
     x = rng.integers(-4, 5, size=(2, 3, 7, 5)).astype(np.float64)
@@ -98,7 +117,7 @@ def _explicit() -> list[Case]:
         case(x, w, None, stride=2, padding=1, label="int stride and padding, no bias"),
         case(x, w, b, stride=3, padding=2, label="stride that does not divide, padding 2"),
         case(-np.abs(x), w, b, stride=(1, 2), padding=(0, 2), label="negative input with padding"),
-        case(x[:1, :1, :4, :4], w[:1, :1], None, label="defaults: stride 1, padding 0"),
+        Case.of(("x", x[:1, :2, :4, :4]), ("w", w[:2, :2]), label="defaults: no bias, stride 1, padding 0"),
     ]
 
 
@@ -119,6 +138,8 @@ CHECK = ExerciseCheck(
                 Misconception(KERNEL_TRANSPOSED, _variant(w=lambda a: np.swapaxes(a["w"], 2, 3))),
                 Misconception(ONE_CHANNEL, _one_channel),
                 Misconception(SAME_FILTER, _same_filter),
+                Misconception(LAST_FILTER, _last_filter),
+                Misconception(PADDING_DEFAULT, _padded_by_default),
                 Misconception(EDGE_PADDING, _edge_padded),
                 Misconception(ONE_SIDED_PADDING, _one_sided),
             ),
