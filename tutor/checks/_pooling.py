@@ -62,13 +62,17 @@ def swap(value: Any) -> Any:
 def window_pool(reduce: Callable[[np.ndarray], np.ndarray], fill: float) -> Pool:
     """Pool by hand with explicit padding `fill` (used to model padding mistakes)."""
 
-    def pool(x: np.ndarray, kernel_size: Any, stride: Any = None, padding: Any = 0) -> np.ndarray:
+    def pool(
+        x: np.ndarray, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil: bool = False
+    ) -> np.ndarray:
         kh, kw = ref.pair(kernel_size)
         sh, sw = ref.pair(kernel_size if stride is None else stride)
         ph, pw = ref.pair(padding)
-        padded = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=fill)
-        out_h = (x.shape[2] + 2 * ph - kh) // sh + 1
-        out_w = (x.shape[3] + 2 * pw - kw) // sw + 1
+        # ceil: the output size rounded up, the last window hanging over the bottom and right edges.
+        extra_h, extra_w = (sh, sw) if ceil else (0, 0)
+        padded = np.pad(x, ((0, 0), (0, 0), (ph, ph + extra_h), (pw, pw + extra_w)), constant_values=fill)
+        out_h = -(-(x.shape[2] + 2 * ph - kh) // sh) + 1 if ceil else (x.shape[2] + 2 * ph - kh) // sh + 1
+        out_w = -(-(x.shape[3] + 2 * pw - kw) // sw) + 1 if ceil else (x.shape[3] + 2 * pw - kw) // sw + 1
         out = np.empty(x.shape[:2] + (out_h, out_w))
         for i in range(out_h):
             for j in range(out_w):
@@ -122,6 +126,14 @@ KERNEL_SWAPPED = (
     "You swapped the kernel pair: kernel_size=(kh, kw) means kh rows (height) and kw columns (width)."
 )
 STRIDE_SWAPPED = "You swapped the stride pair: stride=(sh, sw) moves sh down the rows and sw along a row."
+STRIDE_FROM_HEIGHT = (
+    "When stride is None, each axis takes its own kernel size: kernel_size=(kh, kw) means stride (kh, kw). "
+    "You used kh along the width too."
+)
+CEIL = (
+    "You rounded the output size up, so the last window hangs over the edge. A window only counts where it "
+    "fits in the padded input: H_out = ⌊(H + 2·ph − kh) / sh⌋ + 1, rounded down."
+)
 
 
 def argument_misconceptions(by_hand: Pool, padding_ignored: str) -> tuple[Misconception, ...]:
@@ -144,4 +156,12 @@ def argument_misconceptions(by_hand: Pool, padding_ignored: str) -> tuple[Miscon
             variant(by_hand, stride=default_stride, kernel_size=lambda a: swap(a["kernel_size"])),
         ),
         Misconception(STRIDE_SWAPPED, variant(by_hand, stride=lambda a: swap(default_stride(a)))),
+        Misconception(
+            STRIDE_FROM_HEIGHT,
+            variant(
+                by_hand,
+                stride=lambda a: ref.pair(a["kernel_size"])[0] if a["stride"] is None else a["stride"],
+            ),
+        ),
+        Misconception(CEIL, variant(by_hand, ceil=True)),
     )

@@ -1,0 +1,11 @@
+# expect: passed
+import numpy as np
+def _p(v):
+    return (v, v) if isinstance(v, int) else tuple(v)
+
+def max_pool2d(x, kernel_size, stride=None, padding=0):
+    # replicating the border is safe: the replicated pixel is always inside the same window
+    kh, kw = _p(kernel_size); sh, sw = _p(stride if stride is not None else kernel_size); ph, pw = _p(padding)
+    xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), mode="edge")
+    win = np.lib.stride_tricks.sliding_window_view(xp, (kh, kw), axis=(2, 3))[:, :, ::sh, ::sw]
+    return win.max(axis=(-2, -1))
