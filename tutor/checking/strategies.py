@@ -153,7 +153,7 @@ def corr2d_cases(draw: st.DrawFn) -> Case:
 
 @st.composite
 def output_size_cases(draw: st.DrawFn) -> Case:
-    """n, f, p, s with n + 2p >= f, given sometimes by keyword and sometimes left at the default."""
+    """n, f, p, s with n + 2p >= f, given by keyword, by position, or left at the default."""
     p = draw(st.integers(0, 5))
     n = draw(st.integers(1, 64))
     f = draw(st.integers(1, min(n + 2 * p, 11)))
@@ -163,6 +163,8 @@ def output_size_cases(draw: st.DrawFn) -> Case:
         keywords["p"] = p
     if s > 1 or draw(st.booleans()):
         keywords["s"] = s
+    if len(keywords) == 2 and draw(st.booleans()):  # by position too, so that (n, f, s, p) shows
+        return Case.of(("n", n), ("f", f), ("p", p), ("s", s))
     return Case.of(("n", n), ("f", f), **keywords)
 
 

@@ -16,6 +16,14 @@ CEIL = "You rounded up. A window only fits where it lies completely inside the p
 NO_PLUS_ONE = "You forgot the +1: the first window position counts too (n=3, f=3 gives one output, not zero)."
 ONE_SIDED_PADDING = "You added the padding once; it is added on both sides, so it is n + 2p."
 NO_STRIDE = "You ignored the stride s: the window moves s pixels per step, so divide by s."
+PADDING_AFTER = (
+    "You added the padding after dividing by the stride: the window slides over the PADDED input, so the "
+    "padding goes inside: ⌊(n + 2p − f) / s⌋ + 1."
+)
+ORDER = (
+    "Your parameters are in a different order: called as conv_output_size(n, f, p, s), your function took the "
+    "third number as the stride. Keep the stub's signature: def conv_output_size(n, f, p=0, s=1)."
+)
 PLUS_ONE_INSIDE = "You put the +1 inside the division: it is ⌊(n+2p−f)/s⌋ + 1, not ⌊(n+2p−f+1)/s⌋."
 
 
@@ -30,6 +38,14 @@ def _measured(case: Case) -> int:
 
 def _parts(case: Case) -> tuple[int, int, int, int]:
     return case["n"], case["f"], case.get("p", 0), case.get("s", 1)
+
+
+def _swapped_order(case: Case) -> int | None:
+    """What (n, f, s, p) returns when p and s come by position."""
+    if [name for name, _ in case.positional] != ["n", "f", "p", "s"] or case["p"] == 0:
+        return None
+    n, f, p, s = _parts(case)
+    return (n + 2 * s - f) // p + 1
 
 
 def _formula(fn):  # noqa: ANN001, ANN202 - tiny adapter for the misconception table
@@ -52,12 +68,15 @@ CHECK = ExerciseCheck(
                 Misconception(ONE_SIDED_PADDING, _formula(lambda n, f, p, s: (n + p - f) // s + 1)),
                 Misconception(NO_STRIDE, _formula(lambda n, f, p, s: n + 2 * p - f + 1)),
                 Misconception(PLUS_ONE_INSIDE, _formula(lambda n, f, p, s: (n + 2 * p - f + 1) // s)),
+                Misconception(PADDING_AFTER, _formula(lambda n, f, p, s: (n - f) // s + 1 + 2 * p)),
+                Misconception(ORDER, _swapped_order),
             ),
             explicit=lambda: [
                 Case.of(("n", 5), ("f", 3), p=1, s=2, label="the statement's example"),
                 Case.of(("n", 7), ("f", 3), label="defaults p=0, s=1"),
                 Case.of(("n", 6), ("f", 3), p=0, s=2, label="stride that does not divide"),
                 Case.of(("n", 1), ("f", 3), p=1, s=1, label="padding makes room for the kernel"),
+                Case.of(("n", 7), ("f", 3), ("p", 1), ("s", 2), label="p and s by position"),
             ],
         ),
     )
