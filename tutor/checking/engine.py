@@ -186,9 +186,20 @@ class _Run:
                 for p in parameters
             ]
         )
+        # The stub's parameters must also keep their order: callers pass them by position too,
+        # as torch does (F.conv2d(input, weight, bias, stride, padding)).
+        positional = [
+            p["name"] for p in parameters if p["kind"] in ("POSITIONAL_ONLY", "POSITIONAL_OR_KEYWORD")
+        ]
+        stub_order = required + optional
+        shared = [name for name in positional if name in stub_order]
+        in_order = shared == [name for name in stub_order if name in shared]
         try:
             fake.bind(*required)
             fake.bind(*required, **{name: None for name in optional})
+            fake.bind(*stub_order)
+            if not in_order:
+                raise TypeError("parameters in another order than the stub")
         except TypeError:
             got = ", ".join(p["name"] + ("=…" if p["has_default"] else "") for p in parameters)
             want = ", ".join(required + [f"{name}=…" for name in optional])

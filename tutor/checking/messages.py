@@ -40,7 +40,7 @@ MISSING_FUNCTION = (
 )
 WRONG_SIGNATURE = (
     "{function} in {file} has the signature {function}({got}), but the tutor calls it as "
-    "{function}({expected}). Keep the parameter names and defaults from the stub."
+    "{function}({expected}). Keep the parameter names, their order and their defaults from the stub."
 )
 ERROR = "{function} in {file} raised {error_type}: {error}{where}, on the input shown below."
 EXITED = (
