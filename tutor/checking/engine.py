@@ -250,6 +250,7 @@ class _Run:
         worker = self.worker
         failures: list[tuple[Case, Any]] = []
         self._passes: list[tuple[Case, Any]] = []
+        self._aliased: tuple[Case, Reply] | None = None
         counter = {"examples": 0}
         current: dict[str, Case | None] = {"case": None}
 
@@ -284,6 +285,10 @@ class _Run:
                 counter["examples"] += 1
                 current["case"] = case
                 self._check_one(prop, worker, case, failures)
+            # Returning an input is reported only when nothing worse was found: shrinking would
+            # otherwise turn "modifies x and returns it" into "returns x" on an all-zero input.
+            if self._aliased is not None:
+                raise self._returned_input(prop, *self._aliased)
         except _Failure as failure:
             if prop.simplify_arrays:
                 failure = self._simplify(prop, worker, failure, failures)
@@ -357,6 +362,8 @@ class _Run:
         if not reply.ok:
             self._raise_for_error(prop, case, reply)
         mismatch = self.judge(prop, case, reply)
+        if mismatch is None and prop.new_array and reply.extra.get("aliases") and self._aliased is None:
+            self._aliased = (case, reply)
         if mismatch is None and len(getattr(self, "_passes", ())) < _KEPT_FAILURES:
             self._passes.append((case, reply.value))
         if mismatch is not None:
@@ -365,6 +372,13 @@ class _Run:
             else:
                 failures[-1] = (case, reply.value)
             raise _Failure(case, reply.value, mismatch)
+
+    def _returned_input(self, prop: Property, case: Case, reply: Reply) -> _Failure:
+        names = [n for n, _ in case.positional]
+        alias = str((reply.extra.get("aliases") or ["?"])[0])
+        argument = names[int(alias)] if alias.isdigit() and int(alias) < len(names) else alias
+        text = messages.RETURNED_INPUT.format(**self.values(function=prop.function, argument=argument))
+        return _Failure(case, reply.value, Mismatch(Status.RETURNED_INPUT, text))
 
     def _raise_for_error(self, prop: Property, case: Case, reply: Reply) -> None:
         error = reply.error or {}
@@ -449,7 +463,7 @@ class _Run:
         self, prop: Property, failure: _Failure, failures: list, examples: int
     ) -> PropertyResult:
         mismatch = failure.mismatch
-        if mismatch.status in (Status.ERROR, Status.MODIFIED_INPUT):
+        if mismatch.status in (Status.ERROR, Status.MODIFIED_INPUT, Status.RETURNED_INPUT):
             message = mismatch.message  # already a full sentence naming the function
         else:
             message = messages.FAILED.format(**self.values(function=prop.function, what=mismatch.message))

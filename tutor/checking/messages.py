@@ -91,3 +91,8 @@ NOT_REPRODUCIBLE = (
     "cannot be replayed: its output depends on something other than its arguments (np.random's global "
     "state, the clock, a global variable)."
 )
+RETURNED_INPUT = (
+    "{function} in {file} returned its input `{argument}` itself (or a view of it) instead of a new array, "
+    "on the input shown below. The caller would then share memory with the result: build the result "
+    "with a new array (e.g. np.maximum(x, 0) rather than returning x when nothing changes)."
+)

@@ -32,6 +32,7 @@ class Status(StrEnum):
     WRONG_DTYPE = "wrong_dtype"
     NOT_FINITE = "not_finite"
     MODIFIED_INPUT = "modified_input"
+    RETURNED_INPUT = "returned_input"  # the result is (a view of) an input, not a new array
     TAMPERED = "tampered"  # the worker sent something no honest code can make it send
 
 

@@ -391,7 +391,7 @@ class Worker:
             error=error if isinstance(error, dict) else None,
             seconds=float(reply.get("seconds", 0.0) or 0.0),
             forbidden_attempts=attempts,
-            extra={k: v for k, v in reply.items() if k in ("found", "module_names")},
+            extra={k: v for k, v in reply.items() if k in ("found", "module_names", "aliases")},
         )
         if result.ok and "result" in reply:
             decoded = wire.decode_value(reply["result"], reply_buffers)

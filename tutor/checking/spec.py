@@ -92,6 +92,8 @@ class Property:
     """Share of the exercise's points (partial credit in `tutor grade`)."""
     inputs_unchanged: bool = True
     """Fail if the student's function modifies an input array."""
+    new_array: bool = False
+    """Fail if the result shares memory with an input (the statement promises a new array)."""
     explain_shape: Callable[[Case, tuple, tuple], str] | None = None
     """Turns a shape mismatch into words, e.g. which output-size formula went wrong."""
     simplify_arrays: bool = True

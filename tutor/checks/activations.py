@@ -148,6 +148,7 @@ CHECK = ExerciseCheck(
     properties=(
         Property(
             name="relu matches torch.relu",
+            new_array=True,
             function="relu",
             cases=strategies.activation_cases,
             expect=_torch(torch.relu),
@@ -163,6 +164,7 @@ CHECK = ExerciseCheck(
         ),
         Property(
             name="sigmoid matches torch.sigmoid",
+            new_array=True,
             function="sigmoid",
             cases=lambda: strategies.activation_cases(bound=800.0),
             expect=_torch(torch.sigmoid),
