@@ -75,7 +75,9 @@ class Exercise:
     functions: tuple[str, ...] = ()
     """Names the student's file must define (code exercises)."""
     allowed_imports: tuple[str, ...] = ()
-    """Entries of the default forbidden list this exercise allows, e.g. ('torch',) for the LeNet exercise."""
+    """What the exercise's code may import beyond the standard library and NumPy: the sandbox mounts
+    these libraries (with what they require), entries of the default forbidden list named here are
+    allowed (torch for LeNet), and "tutor.data" provides the training digits."""
     call_seconds: float = 0.0
     """Wall time one call needs at least, e.g. 45 for training LeNet (0: the worker's default limit)."""
     session: int = 0

@@ -21,9 +21,11 @@ from tutor.catalog import Exercise
 from tutor.checking import messages
 from tutor.checking.compare import Mismatch, format_value
 from tutor.checking.result import CheckResult, Counterexample, PropertyResult, Status, small_values
+from tutor.checking.isolation import Isolation
 from tutor.checking.sandbox import Limits, Reply, Worker, WorkerFailure
 from tutor.checking.spec import Case, ExerciseCheck, Property
 from tutor.checking.static import preflight, stub_parameters
+from tutor.checking.submission import UnsafeFile, snapshot
 
 _PARAMETER_KINDS = {kind.name: kind for kind in inspect._ParameterKind}
 
@@ -45,6 +47,12 @@ class CheckOptions:
     examples_scale: float = 1.0
     display_file: str | None = None
     """How to name the file in messages (relative to the workspace), if not the path itself."""
+    root: Path | None = None
+    """The student's folder (the workspace): the file, and links to it, must stay inside. None:
+    the file's own folder."""
+    isolation: Isolation | None = None
+    """None: the sandbox when this machine has one, else a plain process. Isolation.SANDBOX:
+    only the sandbox (grading; raises SandboxUnavailable without one). Isolation.NONE: never."""
 
     @staticmethod
     def from_environment(**overrides: Any) -> CheckOptions:
@@ -134,7 +142,9 @@ class _Run:
     def load(self) -> tuple[Status, str, dict] | None:
         assert self.worker is not None
         try:
-            reply = self.worker.load(self.path, self.exercise.id, self.exercise.functions)
+            reply = self.worker.load(
+                self.worker.student_path(self.path), self.exercise.id, self.exercise.functions
+            )
         except WorkerFailure as failure:
             if failure.kind == "timeout":
                 return Status.TIMEOUT, messages.IMPORT_TIMEOUT.format(**self.values()), {}
@@ -628,9 +638,18 @@ def run_check(exercise: Exercise, path: Path, options: CheckOptions | None = Non
             seconds=round(time.perf_counter() - started, 3),
             seed=options.seed,
             detail=detail or {},
+            isolation=str(worker.isolation) if worker else "",
         )
 
-    problem = preflight(run.path, exercise.forbidden_imports())
+    try:
+        submission = snapshot(run.path, options.root)
+    except FileNotFoundError:
+        return finish(Status.MISSING_FILE, messages.MISSING_FILE.format(**run.values()))
+    except UnsafeFile as error:
+        return finish(Status.UNSAFE_FILE, messages.UNSAFE_FILE.format(**run.values(reason=error.reason)))
+    except OSError as error:
+        return finish(Status.MISSING_FILE, messages.MISSING_FILE.format(**run.values(error=str(error))))
+    problem = preflight(run.path, exercise.forbidden_imports(), submission.source)
     if problem is not None:
         values = run.values(**problem.values)
         return finish(
@@ -641,7 +660,11 @@ def run_check(exercise: Exercise, path: Path, options: CheckOptions | None = Non
 
     # Start the worker first: its NumPy import overlaps with ours of torch and hypothesis.
     run.worker = Worker(
-        options.limits, exercise.forbidden_imports(), search_path=(str(run.path.parent),)
+        options.limits,
+        exercise.forbidden_imports(),
+        submission=submission,
+        provided=exercise.allowed_imports,
+        isolation=options.isolation,
     ).start()
     try:
         check = load_check(exercise)

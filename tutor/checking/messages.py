@@ -11,6 +11,10 @@ NOT_IMPLEMENTED_ELSEWHERE = (
     "Finish that exercise first (`tutor check {other_id}`), then run `tutor check {exercise}` again."
 )
 MISSING_FILE = "There is no file {file}. Run `tutor reset {exercise}` to get the starting stub back."
+UNSAFE_FILE = (
+    "{file} is not checked: {reason}. An exercise file must be a plain Python file in your "
+    "exercises folder; run `tutor reset {exercise}` to get the stub back."
+)
 ENCODING_ERROR = (
     "{file} is not valid UTF-8 text (line {line}, byte {position}). Save it as UTF-8 in your editor, "
     "or run `tutor reset {exercise}` to start again from the stub."

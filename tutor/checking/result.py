@@ -24,6 +24,7 @@ class Status(StrEnum):
     ENCODING_ERROR = "encoding_error"
     EMPTY_FILE = "empty_file"
     MISSING_FILE = "missing_file"
+    UNSAFE_FILE = "unsafe_file"  # a link out of the folder, a device or FIFO, or far too large: not read
     MISSING_FUNCTION = "missing_function"
     WRONG_SIGNATURE = "wrong_signature"
     IMPORT_ERROR = "import_error"  # the file raised while being imported
@@ -130,6 +131,8 @@ class CheckResult:
     seed: int | None = None
     detail: dict[str, Any] = field(default_factory=dict)
     """Extra facts for renderers, e.g. the line of a syntax error."""
+    isolation: str = ""
+    """How the student's code ran: "sandbox", "none", or "" when it never ran (e.g. a syntax error)."""
 
     @property
     def passed(self) -> bool:

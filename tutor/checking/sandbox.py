@@ -24,6 +24,19 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from tutor.checking import wire
+from tutor.checking.isolation import (
+    RUNTIME_DIR,
+    TMP_DIR,
+    Isolation,
+    Jail,
+    SandboxUnavailable,
+    exit_signal,
+    interpreter,
+    package_mounts,
+    support,
+    write_runtime,
+)
+from tutor.checking.submission import Submission
 
 # Shared objects that give away a forbidden library once loaded, whatever the import was spelled
 # as and whatever the student did to the import machinery. Read from /proc, outside the worker.
@@ -130,12 +143,34 @@ def _scrubbed_environment(tmp: str) -> dict[str, str]:
 
 
 class Worker:
-    """One worker process for one student file. Use as a context manager."""
+    """One worker process for one student file. Use as a context manager.
 
-    def __init__(self, limits: Limits, forbidden: tuple[str, ...], search_path: tuple[str, ...] = ()) -> None:
+    With `isolation` None the worker runs in the sandbox when this machine has one and as a plain
+    process otherwise; Isolation.SANDBOX insists (SandboxUnavailable if there is none) and
+    Isolation.NONE never uses it. `isolation` afterwards says which one it got.
+    """
+
+    def __init__(
+        self,
+        limits: Limits,
+        forbidden: tuple[str, ...],
+        search_path: tuple[str, ...] = (),
+        *,
+        submission: Submission | None = None,
+        provided: tuple[str, ...] = (),
+        isolation: Isolation | None = None,
+    ) -> None:
         self.limits = limits
         self.forbidden = forbidden
         self.search_path = search_path
+        self.submission = submission
+        self.provided = provided
+        """Libraries and data the code may use beyond the standard library and NumPy (torch, tutor.data)."""
+        found = support() if isolation is not Isolation.NONE else None
+        if isolation is Isolation.SANDBOX and not (found and found.available):
+            raise SandboxUnavailable(found.detail if found else "the sandbox was turned off")
+        self.isolation = Isolation.SANDBOX if found and found.available else Isolation.NONE
+        self._bwrap = found.bwrap if found and found.available else None
         self.output = ""
         self.output_dropped = 0
         self.forbidden_attempts: list[str] = []
@@ -143,9 +178,13 @@ class Worker:
         """Forbidden libraries seen loaded in a process the worker started (not the worker itself)."""
         self._process: subprocess.Popen | None = None
         self._tmp = tempfile.mkdtemp(prefix="tutor-worker-")
+        # Others may pass through (the sandbox's user reads the copies bound from here) but not list it.
+        os.chmod(self._tmp, 0o711)
+        self._jail: Jail | None = None
         self._failure: WorkerFailure | None = None
         self._budget_end = float("inf")
         self._greeted = False
+        self._capture_read = False
         self._token = secrets.token_hex(8)
         """In the worker's environment, inherited by whatever it starts: the last sweep in stop()
         finds processes that escaped both the process group and the subreaper tree by it."""
@@ -153,37 +192,78 @@ class Worker:
         self.call_seconds = 0.0
         """Calls answered so far and the wall time they took (for the total-budget message)."""
 
+    @property
+    def sandboxed(self) -> bool:
+        return self.isolation is Isolation.SANDBOX
+
+    def student_path(self, original: Path) -> Path:
+        """Where the worker finds the student's file: the private copy, at the original path in
+        the sandbox (its folder is bound there) or in the worker's folder without one."""
+        if self.submission is None:
+            return original
+        if self.sandboxed:
+            return self.submission.folder / self.submission.main
+        return Path(self._tmp, "code", self.submission.main)
+
     # -- lifecycle -----------------------------------------------------------------------------
     def start(self) -> Worker:
+        runtime = Path(self._tmp, "runtime")
+        write_runtime(runtime, self.provided)
+        code = Path(self._tmp, "code")
+        if self.submission is not None:
+            self.submission.write(code)
         request_read, self._request_write = os.pipe()
         self._reply_read, reply_write = os.pipe()
-        config = {
+        capture = os.open(os.path.join(self._tmp, "output.txt"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        config: dict[str, Any] = {
             "request_fd": request_read,
             "reply_fd": reply_write,
-            "capture_path": os.path.join(self._tmp, "output.txt"),
             "limits": self.limits.to_worker(),
             "forbidden": list(self.forbidden),
-            "search_path": list(self.search_path),
             "output_chars": self.limits.output_chars,
         }
-        package_root = str(Path(__file__).resolve().parents[2])
-        # -I would drop the path to the tutor package in a source checkout; -E -s keep the
-        # interpreter free of PYTHON* variables and user site-packages, and we add back our root.
-        command = [sys.executable, "-E", "-s", "-c", _BOOTSTRAP, package_root, json.dumps(config)]
+        environment = _scrubbed_environment(TMP_DIR if self.sandboxed else self._tmp)
+        environment[WORKER_TOKEN] = self._token
+        options: dict[str, Any] = {"env": environment}
+        if self.sandboxed:
+            assert self._bwrap is not None
+            libraries = ("numpy", *(m for m in self.provided if m != "tutor.data"))
+            binds, python_path = package_mounts(libraries)
+            self._jail = Jail(bwrap=self._bwrap, binds=[(str(runtime), RUNTIME_DIR)])
+            if self.submission is not None:
+                self._jail.binds.append((str(code), str(self.submission.folder)))
+                config["search_path"] = [str(self.submission.folder)]
+            else:
+                config["search_path"] = list(self.search_path)
+            self._jail.binds += [(path, path) for path in binds]
+            config["python_path"] = list(python_path)
+            inner = [interpreter(), "-I", "-c", _BOOTSTRAP, RUNTIME_DIR, json.dumps(config)]
+            command, options = self._jail.command(inner, environment)
+            cwd = None
+        else:
+            home = os.path.join(self._tmp, "home")
+            os.makedirs(home)
+            environment.update(HOME=home, TMPDIR=home)
+            config["search_path"] = [str(code)] if self.submission is not None else list(self.search_path)
+            command = [sys.executable, "-I", "-c", _BOOTSTRAP, str(runtime), json.dumps(config)]
+            cwd = home
         self._budget_end = time.monotonic() + self.limits.total_seconds
-        self._process = subprocess.Popen(
-            command,
-            cwd=self._tmp,
-            env=_scrubbed_environment(self._tmp) | {WORKER_TOKEN: self._token},
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            pass_fds=(request_read, reply_write),
-            start_new_session=True,
-            close_fds=True,
-        )
-        os.close(request_read)
-        os.close(reply_write)
+        try:
+            self._process = subprocess.Popen(
+                command,
+                cwd=cwd,
+                stdin=subprocess.DEVNULL,
+                stdout=capture,
+                stderr=capture,
+                pass_fds=(request_read, reply_write),
+                start_new_session=True,
+                close_fds=True,
+                **options,
+            )
+        finally:
+            os.close(capture)
+            os.close(request_read)
+            os.close(reply_write)
         return self
 
     def __enter__(self) -> Worker:
@@ -208,6 +288,8 @@ class Worker:
                 os.close(fd)
         self._read_capture()
         shutil.rmtree(self._tmp, ignore_errors=True)
+        if self._jail is not None:
+            self._jail.cleanup()
         self._process = None
 
     def _kill_everything(self) -> None:
@@ -224,7 +306,10 @@ class Worker:
             process.wait(timeout=5)
 
     def _read_capture(self) -> None:
-        """C-level output and fatal-error reports that bypassed the Python-level capture."""
+        """C-level output and fatal-error reports that bypassed the Python-level capture (read once)."""
+        if self._capture_read:
+            return
+        self._capture_read = True
         path = os.path.join(self._tmp, "output.txt")
         try:
             with open(path, "rb") as handle:
@@ -418,8 +503,9 @@ class Worker:
             self._fail(WorkerFailure("garbled", "it closed the tutor's private channel"))
         self._kill_everything()  # the worker is gone; whatever it started goes too
         self._read_capture()
-        if code is not None and code < 0:
-            name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else str(-code)
+        number = exit_signal(code, self.sandboxed)
+        if number is not None:
+            name = signal.Signals(number).name if number in signal.Signals._value2member_map_ else str(number)
             kind = "cpu" if name == "SIGXCPU" else "crashed"
             self._fail(WorkerFailure(kind, f"the process was killed by {name}", code))
         self._fail(WorkerFailure("exited", f"the process exited with exit code {code}", code))
@@ -537,10 +623,6 @@ def _receive_by(
     return wire.receive(fd, before_read=wait_readable)
 
 
-# The worker is started with -E -s and a bootstrap that puts the tutor package on sys.path, then
-# runs the worker module. Kept as a string so the command line is self-contained.
-_BOOTSTRAP = (
-    "import sys; root = sys.argv.pop(1); "
-    "sys.path.insert(0, root) if root not in sys.path else None; "
-    "from tutor.checking import worker; worker.main()"
-)
+# The worker is started with -I and a bootstrap that puts its runtime folder (the copied worker
+# and wire modules) first on sys.path. The tutor package is never on it.
+_BOOTSTRAP = "import sys; sys.path.insert(0, sys.argv.pop(1)); import _tutor_worker; _tutor_worker.main()"

@@ -46,15 +46,21 @@ def forbidden_in_source(tree: ast.AST, forbidden: tuple[str, ...]) -> tuple[str,
     return None
 
 
-def preflight(path: Path, forbidden: tuple[str, ...]) -> Problem | None:
+def preflight(path: Path, forbidden: tuple[str, ...], raw: bytes | None = None) -> Problem | None:
+    """Problems visible without running the file. `raw` is its snapshot; without one it is read
+    here as the grader reads files (a regular file, never blocking)."""
     from tutor.checking import messages
+    from tutor.checking.submission import UnsafeFile, read_regular_file
 
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return Problem(Status.MISSING_FILE, messages.MISSING_FILE)
-    except OSError as error:
-        return Problem(Status.MISSING_FILE, messages.MISSING_FILE, {"error": str(error)})
+    if raw is None:
+        try:
+            raw = read_regular_file(path)
+        except FileNotFoundError:
+            return Problem(Status.MISSING_FILE, messages.MISSING_FILE)
+        except UnsafeFile as error:
+            return Problem(Status.UNSAFE_FILE, messages.UNSAFE_FILE, {"reason": error.reason})
+        except OSError as error:
+            return Problem(Status.MISSING_FILE, messages.MISSING_FILE, {"error": str(error)})
     try:
         source = raw.decode("utf-8")
     except UnicodeDecodeError as error:

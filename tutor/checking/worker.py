@@ -1,12 +1,14 @@
 """The worker process: imports one student file and answers calls on a private pipe.
 
-Started by tutor.checking.sandbox.Worker as `python -E -s -c BOOTSTRAP ROOT CONFIG_JSON`. It never decides a verdict: it only
-reports what the student's code returned, raised or printed, and the grader (another process)
-judges that. Everything here assumes the code it runs is hostile, so it keeps its own state
-small and sends nothing but plain data.
+This file is not imported from the tutor package where it runs: tutor.checking.sandbox copies it,
+with wire.py, into the worker's runtime folder as `_tutor_worker.py` and `_tutor_wire.py`, and
+starts `python -I -c BOOTSTRAP CONFIG_JSON` in the sandbox (see tutor.checking.isolation). It
+never decides a verdict: it only reports what the student's code returned, raised or printed,
+and the grader (another process) judges that. Everything here assumes the code it runs is
+hostile, so it keeps its own state small and sends nothing but plain data.
 
-Imports are limited to the standard library, NumPy and tutor.checking.wire, so that starting
-a worker costs a NumPy import and nothing more.
+Imports are limited to the standard library, NumPy and its sibling `_tutor_wire`, so that
+starting a worker costs a NumPy import and nothing more.
 """
 
 from __future__ import annotations
@@ -241,17 +243,11 @@ def _report_startup_failure(reply_fd: int, error: BaseException) -> None:
 def main() -> None:
     config = json.loads(sys.argv[1])
     request_fd, reply_fd = int(config["request_fd"]), int(config["reply_fd"])
+    # In the sandbox: the folders NumPy (and an exercise's allowed libraries) were bound into.
+    sys.path.extend(config.get("python_path", []))
 
-    # Student output never reaches the real stdout/stderr: fd 1 and 2 go to a capture file
-    # (for C-level writes and faulthandler), Python-level text to bounded buffers.
-    capture = os.open(config["capture_path"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    devnull = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(devnull, 0)
-    os.dup2(capture, 1)
-    os.dup2(capture, 2)
-    os.close(capture)
-    os.close(devnull)
-
+    # Student output never reaches the grader's stdout/stderr: fd 1 and 2 are a capture file the
+    # grader opened (for C-level writes and faulthandler); Python-level text goes to bounded buffers.
     import faulthandler
     import signal
 
@@ -267,7 +263,7 @@ def main() -> None:
     try:
         import numpy as np  # noqa: F401 - loaded before student code so its import is never blocked
 
-        from tutor.checking import wire
+        import _tutor_wire as wire
     except BaseException as error:  # noqa: BLE001 - e.g. a memory limit too small for NumPy itself
         _report_startup_failure(reply_fd, error)
         os._exit(3)

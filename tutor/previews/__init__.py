@@ -84,16 +84,21 @@ def student_module(
     """
     from tutor.checking.sandbox import Worker, WorkerFailure
     from tutor.checking.static import preflight
+    from tutor.checking.submission import UnsafeFile, snapshot
     from tutor.core import limits_for
     from tutor.workspace import pristine_stub
 
     path = workspace.exercise_file(exercise)
     names = {"file": workspace.display(path), "id": exercise.id, "function": exercise.functions[0]}
-    if not path.is_file():
-        raise Unavailable(MISSING_FILE.format(**names))
-    if path.read_bytes() == pristine_stub(exercise).read_bytes():
+    try:
+        submission = snapshot(path, workspace.root)
+    except FileNotFoundError:
+        raise Unavailable(MISSING_FILE.format(**names)) from None
+    except (OSError, UnsafeFile) as error:
+        raise Unavailable(CANNOT_RUN.format(detail=str(error), **names)) from None
+    if submission.source == pristine_stub(exercise).read_bytes():
         raise Unavailable(stub_note.format(**names))
-    if preflight(path, exercise.forbidden_imports()) is not None:
+    if preflight(path, exercise.forbidden_imports(), submission.source) is not None:
         raise Unavailable(CANNOT_RUN.format(detail="it cannot be imported as it is", **names))
     limits = limits_for(workspace)
     limits = replace(
@@ -102,8 +107,10 @@ def student_module(
         total_seconds=min(limits.total_seconds, total_seconds),
     )
     try:
-        with Worker(limits, exercise.forbidden_imports(), search_path=(str(path.parent),)) as worker:
-            loaded = worker.load(path, exercise.id, exercise.functions)
+        with Worker(
+            limits, exercise.forbidden_imports(), submission=submission, provided=exercise.allowed_imports
+        ) as worker:
+            loaded = worker.load(worker.student_path(path), exercise.id, exercise.functions)
             if not loaded.ok:
                 error = loaded.error or {}
                 detail = f"{error.get('type', 'an error')}: {str(error.get('message', '')).strip()[:120]}"

@@ -1,0 +1,156 @@
+"""What is checked: a snapshot of the student's file and of the sibling modules it imports.
+
+The grader reads each file once, itself, and only if it is a regular file that really lives in
+the student's folder: not a symlink out of it, not a device, FIFO or socket, not larger than
+MAX_FILE_BYTES. Reads never block (O_NONBLOCK) and never follow a final symlink (O_NOFOLLOW).
+Everything after (the static checks, the worker's copy, the grade's SHA-256) uses these bytes,
+so a file swapped while it is being checked changes nothing.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_FILE_BYTES = 1024 * 1024
+"""Largest exercise or helper file read (1 MiB): far above any honest solution."""
+
+NOT_REGULAR = "it is not a regular file (it is a {kind})"
+LINK_OUTSIDE = "it is a link to {target}, outside {root}"
+TOO_LARGE = "it is larger than {limit} KiB"
+UNREADABLE = "it cannot be read ({error})"
+
+
+class UnsafeFile(Exception):
+    """The file is not one the grader will read. `reason` completes "… is not checked: "."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _kind(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISDIR, "folder"),
+        (stat.S_ISCHR, "character device"),
+        (stat.S_ISBLK, "block device"),
+        (stat.S_ISFIFO, "FIFO (named pipe)"),
+        (stat.S_ISSOCK, "socket"),
+    ):
+        if test(mode):
+            return name
+    return "special file"
+
+
+def read_regular_file(path: Path, root: Path | None = None, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of `path`, if it is a regular file inside `root` (when given). Never blocks.
+
+    Raises FileNotFoundError when there is no such file, UnsafeFile for anything else refused.
+    """
+    path = Path(path)
+    real = Path(os.path.realpath(path))
+    if root is not None:
+        base = Path(os.path.realpath(root))
+        if real != base and base not in real.parents:
+            raise UnsafeFile(LINK_OUTSIDE.format(target=real, root=base))
+    try:
+        descriptor = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise
+    except OSError as error:
+        if os.path.islink(real):  # swapped for a link after realpath: refuse, do not follow
+            raise UnsafeFile(LINK_OUTSIDE.format(target=os.readlink(real), root=root or real.parent)) from None
+        raise UnsafeFile(UNREADABLE.format(error=error.strerror or error)) from None
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise UnsafeFile(NOT_REGULAR.format(kind=_kind(info.st_mode)))
+        if info.st_size > max_bytes:
+            raise UnsafeFile(TOO_LARGE.format(limit=max_bytes // 1024))
+        chunks, size = [], 0
+        while size <= max_bytes:
+            chunk = os.read(descriptor, max_bytes + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > max_bytes:  # it grew while we read
+            raise UnsafeFile(TOO_LARGE.format(limit=max_bytes // 1024))
+        return b"".join(chunks)
+    finally:
+        os.close(descriptor)
+
+
+def safe_digest(path: Path, root: Path | None = None) -> str | None:
+    """SHA-256 of a file read as read_regular_file reads it; None when there is none or it is refused."""
+    try:
+        return hashlib.sha256(read_regular_file(path, root)).hexdigest()
+    except (OSError, UnsafeFile):
+        return None
+
+
+@dataclass(frozen=True)
+class Submission:
+    """The files one check runs, as read once by the grader."""
+
+    folder: Path
+    """The student's folder the file is in (the worker sees the copies at this same path)."""
+    main: str
+    """The exercise file's name in `folder`."""
+    files: dict[str, bytes]
+    """File name → bytes: the exercise file and every sibling module it imports, transitively."""
+
+    @property
+    def source(self) -> bytes:
+        return self.files[self.main]
+
+    def write(self, folder: Path) -> None:
+        """Write the copies into `folder` (readable by the sandbox's unprivileged user)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        os.chmod(folder, 0o755)
+        for name, data in self.files.items():
+            target = folder / name
+            target.write_bytes(data)
+            os.chmod(target, 0o644)
+
+
+def _imported_names(source: bytes) -> set[str]:
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return set()
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def snapshot(path: Path, root: Path | None = None) -> Submission:
+    """Read the exercise file and, transitively, the sibling modules (NAME.py next to it) it imports.
+
+    The exercise file must pass read_regular_file (else FileNotFoundError or UnsafeFile); a
+    sibling that does not is left out, so importing it fails in the worker like a missing module.
+    """
+    path = Path(path)
+    folder = path.parent
+    root = root if root is not None else folder
+    files = {path.name: read_regular_file(path, root)}
+    todo = [files[path.name]]
+    while todo:
+        for name in sorted(_imported_names(todo.pop())):
+            candidate = f"{name}.py"
+            if candidate in files or not (folder / candidate).exists():
+                continue
+            try:
+                files[candidate] = read_regular_file(folder / candidate, root)
+            except (OSError, UnsafeFile):
+                continue
+            todo.append(files[candidate])
+    return Submission(folder=Path(os.path.abspath(folder)), main=path.name, files=files)
