@@ -131,18 +131,21 @@ def check_exercise(
             f"Run `tutor show {exercise.id}` to read it and `tutor answer {exercise.id} VALUE` to answer.",
         )
     path = resolve_file(workspace, exercise, file)
+    own_file = workspace is not None and os.path.realpath(path) == os.path.realpath(
+        workspace.exercise_file(exercise)
+    )
     options = CheckOptions.from_environment(
         limits=limits or limits_for(workspace),
         seed=seed,
         database_dir=workspace.hypothesis_dir() if workspace else None,
         display_file=workspace.display(path) if workspace else None,
+        # The workspace's own files (and links to them) must stay inside it; a --file elsewhere
+        # must stay in its own folder.
+        root=workspace.root if own_file and workspace else None,
     )
     # Digest before checking, so an edit saved during the check is not recorded as passed.
     digest = file_digest(path)
     result = run_check(exercise, path, options)
-    own_file = workspace is not None and os.path.realpath(path) == os.path.realpath(
-        workspace.exercise_file(exercise)
-    )
     if own_file:
         assert workspace is not None
         workspace.progress().record(exercise.id, str(result.status), digest)

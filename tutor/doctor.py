@@ -181,10 +181,27 @@ def check_writable(folder: Path) -> Finding:
     return Finding("write permission", Level.OK, f"{folder} is writable")
 
 
+def check_isolation() -> Finding:
+    """The sandbox the worker runs in: a warning (not a problem) without one, since `tutor check`
+    still works; `tutor grade` is what needs it."""
+    from tutor.checking.isolation import INSTALL_HINT, support
+
+    found = support()
+    if found.available:
+        return Finding("isolation", Level.OK, f"sandbox: {found.detail}")
+    return Finding(
+        "isolation",
+        Level.WARNING,
+        f"none: {found.detail}. `tutor check` runs your code as a plain process; `tutor grade` refuses",
+        INSTALL_HINT,
+    )
+
+
 def diagnose(course: Course, start: Path | None = None, python: str = sys.executable) -> list[Finding]:
     """Every check, in the order a student would fix them."""
     findings = [check_python()]
     findings += [check_library(name, python) for name in LIBRARIES]
+    findings.append(check_isolation())
     findings += check_workspace(course, start)
     return findings
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import json
 import os
 import shutil
@@ -104,11 +103,15 @@ def _valid_record(record: Any) -> bool:
     )
 
 
-def file_digest(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
+def file_digest(path: Path, root: Path | None = None) -> str | None:
+    """SHA-256 of a student's file, or None when it is missing or is not a file the grader reads.
+
+    With `root`, a file (or link) that leads outside it counts as unreadable. Never blocks on a
+    FIFO or device, never reads more than tutor.checking.submission.MAX_FILE_BYTES.
+    """
+    from tutor.checking.submission import safe_digest
+
+    return safe_digest(path, root)
 
 
 def find_workspace(start: Path | None = None) -> Workspace:
@@ -121,9 +124,11 @@ def find_workspace(start: Path | None = None) -> Workspace:
 
 
 def _read_workspace(config: Path) -> Workspace:
+    from tutor.checking.submission import UnsafeFile, read_regular_file
+
     try:
-        data = tomllib.loads(config.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        data = tomllib.loads(read_regular_file(config, config.parent).decode("utf-8"))
+    except (OSError, UnsafeFile, tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise WorkspaceError(
             f"{config} cannot be read: {error}.",
             "Fix the TOML syntax, or move the file away and run `tutor init .` to write a new one.",
@@ -217,11 +222,15 @@ def reset_exercise(workspace: Workspace, exercise: Exercise) -> Path | None:
 # -- state files -------------------------------------------------------------------------------------
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so a reader never sees half a file."""
+def atomic_write(path: Path, text: str, mode: int | None = None) -> None:
+    """Write via a temporary file in the same folder, fsync and rename, so a reader never sees
+    half a file. An existing link at `path` is replaced, never written through. `mode`: the
+    file's permissions (default: the temporary file's 0600)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        if mode is not None:
+            os.fchmod(handle, mode)
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
             stream.flush()
@@ -354,7 +363,7 @@ class Progress(JsonStore):
         if not isinstance(record, dict):
             return ExerciseState.NOT_STARTED
         if record.get("status") == "passed":
-            if record.get("sha256") == file_digest(workspace.exercise_file(exercise)):
+            if record.get("sha256") == file_digest(workspace.exercise_file(exercise), workspace.root):
                 return ExerciseState.DONE
             return ExerciseState.CHANGED
         return ExerciseState.FAILING

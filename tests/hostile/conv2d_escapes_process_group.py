@@ -1,25 +1,20 @@
 """Must pass: correct, but double-forks a grandchild into a new session (out of the worker's
-process group) that sleeps forever. Its pid is written next to this file for the test."""
+process group) that sleeps forever. Its command line carries a marker the test looks for."""
 import os
-import time
-from pathlib import Path
+import sys
 
 import numpy as np
 
-PIDS = Path(__file__).with_name("pids.txt")
+MARKER = "tutor-hostile-marker-escapes-process-group"
 
 child = os.fork()
 if child == 0:
     os.setsid()
     grandchild = os.fork()
     if grandchild == 0:
-        PIDS.write_text(str(os.getpid()))
-        while True:
-            time.sleep(1)
+        os.execv(sys.executable, [sys.executable, "-c", "import time; time.sleep(3600)", MARKER])
     os._exit(0)
 os.waitpid(child, 0)
-while not PIDS.exists() or not PIDS.read_text():
-    time.sleep(0.01)
 
 
 def conv2d(x, w, b=None, stride=1, padding=0):

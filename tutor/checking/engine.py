@@ -152,8 +152,8 @@ class _Run:
         if not reply.ok:
             error = reply.error or {}
             kind = error.get("type", "")
-            if reply.forbidden_attempts and kind in ("ImportError", "ModuleNotFoundError"):
-                module = reply.forbidden_attempts[0]
+            module = self._forbidden_module(reply, error)
+            if module is not None:
                 text = messages.FORBIDDEN_IMPORT.format(**self.values(module=module, where=_where(error)))
                 return Status.FORBIDDEN_IMPORT, text, {"module": module}
             if kind == "SystemExit":
@@ -179,6 +179,20 @@ class _Run:
             problem = self._signature_problem(function, found[function].get("parameters"))
             if problem:
                 return Status.WRONG_SIGNATURE, problem, {}
+        return None
+
+    def _forbidden_module(self, reply: Reply, error: dict) -> str | None:
+        """The forbidden library an ImportError was about: refused by the worker's guards, or
+        simply absent, as torch is from the sandbox of an exercise that does not allow it (code
+        that took the guards apart first still only gets "No module named 'torch'")."""
+        if error.get("type") not in ("ImportError", "ModuleNotFoundError"):
+            return None
+        if reply.forbidden_attempts:
+            return reply.forbidden_attempts[0]
+        module = str(error.get("module") or "")
+        for name in self.exercise.forbidden_imports():
+            if module == name or module.startswith(name + "."):
+                return name
         return None
 
     def _signature_problem(self, function: str, parameters: list[dict] | None) -> str | None:
@@ -415,8 +429,8 @@ class _Run:
         if kind == "OSError" and "[Errno 27]" in str(error.get("message", "")):  # EFBIG: RLIMIT_FSIZE
             text = messages.FILE_TOO_LARGE.format(**self.values(function=prop.function, where=_where(error)))
             raise _Failure(case, None, Mismatch(Status.ERROR, text), error)
-        if reply.forbidden_attempts and kind in ("ImportError", "ModuleNotFoundError"):
-            module = reply.forbidden_attempts[0]
+        module = self._forbidden_module(reply, error)
+        if module is not None:
             raise _Abort(
                 Status.FORBIDDEN_IMPORT,
                 messages.FORBIDDEN_IMPORT,

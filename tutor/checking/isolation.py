@@ -66,6 +66,16 @@ _SITE_GLOBS = (
     "/usr/lib/python3/dist-packages",
 )
 
+NOT_ISOLATED = (
+    "Your code ran without the sandbox ({detail}). That is fine for practice, but `tutor grade` "
+    "needs it: `tutor doctor` says how to get it."
+)
+GRADING_NEEDS_SANDBOX = (
+    "Grading runs student code only inside the sandbox, and there is none here: {detail}. To fix "
+    "it, {hint}. To grade without isolation anyway (trusted code only), add --no-sandbox; the "
+    'report then says "isolation": "none".'
+)
+
 RUNTIME_DIR = "/opt/cnn-tutor-runtime"
 """Where the runtime folder (worker, wire, provided data) appears inside the sandbox."""
 TMP_DIR = "/tmp"

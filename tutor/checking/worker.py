@@ -189,6 +189,8 @@ def _describe_error(error: BaseException, student_paths: set[str], attempts: lis
     }
     if isinstance(error, SystemExit):
         described["exit_code"] = repr(error.code)
+    if isinstance(error, ImportError) and isinstance(error.name, str):
+        described["module"] = error.name[:200]
     if isinstance(error, SyntaxError):
         described["line"] = error.lineno
         described["text"] = (error.text or "").rstrip()

@@ -85,6 +85,10 @@ def command(
         with app.console.status(f"Checking {exercise.id} against PyTorch…", spinner="dots"):
             result = check_exercise(workspace, exercise, file, limits, seed)
         app.print(render.check_result(result))
+        if result.isolation == "none":
+            from tutor.checking.isolation import NOT_ISOLATED, support
+
+            app.warning(NOT_ISOLATED.format(detail=support().detail))
         if not result.passed:
             app.print(f"Stuck? [cyan]tutor hint {exercise.id}[/cyan]")
         else:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import signal
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from tutor.cli.app import Application, pass_app
 from tutor.grading.formats import FORMATS, TEXT_FORMATS
 
 FAIL_UNDER = "{points:g} points is under --fail-under {threshold:g}."
+NO_SANDBOX_WARNING = "--no-sandbox: the student's code runs as a plain process with your user's rights."
 GRADER_BROKE = "The grader itself failed on: {exercises}. The report was still written; re-run with --debug, or tell the course staff."
 
 
@@ -68,6 +70,12 @@ def _terminate(signum: int, frame: object) -> None:
     help="Do not grade: say whether REPORT (json or Gradescope) matches these files.",
 )
 @click.option("--regrade", is_flag=True, help="With --verify: also re-grade and compare the points.")
+@click.option(
+    "--no-sandbox",
+    is_flag=True,
+    help="Grade even without the bubblewrap sandbox: the code then runs as a plain process with "
+    "your rights. Only for code you trust, or inside a throwaway container.",
+)
 @pass_app
 def command(
     app: Application,
@@ -79,30 +87,41 @@ def command(
     timeout: float | None,
     verify_path: Path | None,
     regrade: bool,
+    no_sandbox: bool,
 ) -> None:
     """Grade every exercise of this workspace from its files (exit 0 when grading completed).
 
     Points come from the course catalog, with partial credit per property. Grading is seeded and
-    derandomized: the same files always get the same grade.
+    derandomized: the same files always get the same grade. The students' code runs in a sandbox;
+    without one, grading is refused (exit 2) unless --no-sandbox is given.
     """
+    from tutor.checking.isolation import Isolation
     from tutor.checking.sandbox import Limits
     from tutor.grading import formats, view
-    from tutor.grading.runner import DEFAULT_SEED, GradeOptions, grade_workspace
+    from tutor.grading.output import check_target, write_report
+    from tutor.grading.runner import DEFAULT_SEED, GradeOptions, grade_workspace, grading_isolation
 
     writes = [_write_spec(value) for value in extra]
+    targets = [path for _, path in writes] + ([output] if output is not None else [])
+    for path in targets:
+        check_target(path)  # before grading: refuse a link, FIFO or device now, not after minutes
     workspace = app.workspace()
     assert workspace is not None
     signal.signal(signal.SIGTERM, _terminate)
+    if no_sandbox:
+        app.warning(NO_SANDBOX_WARNING)
     options = GradeOptions(
         seed=DEFAULT_SEED if seed is None else seed,
         limits=Limits(call_seconds=timeout) if timeout is not None else None,
+        # A bare --verify runs no student code; everything else needs the sandbox or --no-sandbox.
+        isolation=grading_isolation(no_sandbox) if verify_path is None or regrade else Isolation.NONE,
     )
     if verify_path is not None:
         from tutor.grading.verify import read_provenance, verify
 
         recorded = read_provenance(verify_path)
         if regrade and recorded.get("seed") is not None and seed is None:
-            options = GradeOptions(seed=int(recorded["seed"]), limits=options.limits)
+            options = dataclasses.replace(options, seed=int(recorded["seed"]))
         regraded = grade_workspace(workspace, app.course, options) if regrade else None
         result = verify(recorded, workspace, regraded)
         app.print(view.verification(result, str(verify_path)))
@@ -132,20 +151,13 @@ def command(
         app.print(view.grade_table(report))
     else:
         report = grade_workspace(workspace, app.course, options)
-        if fmt == "table":
-            from rich.console import Console
-
-            assert output is not None
-            with output.open("w", encoding="utf-8") as handle:
-                Console(file=handle, width=120, no_color=True).print(view.grade_table(report))
+        text = view.plain_text(view.grade_table(report)) if fmt == "table" else formats.render(report, fmt)
+        if output is None:
+            click.echo(text, nl=False)
         else:
-            text = formats.render(report, fmt)
-            if output is None:
-                click.echo(text, nl=False)
-            else:
-                output.write_text(text, encoding="utf-8")
+            write_report(output, text)  # only now, whole: a crash above leaves no file
     for extra_fmt, path in writes:
-        path.write_text(formats.render(report, extra_fmt), encoding="utf-8")
+        write_report(path, formats.render(report, extra_fmt))
 
     broken = [e.id for e in report.exercises if e.status == "grader_error"]
     if broken:

@@ -3,8 +3,14 @@
 A submission can be broken, hang or attack the grader. Each one therefore runs in a separate
 process with a time limit; when the limit passes, the process is asked to stop (so it can stop its
 workers) and then killed with everything it started. Its row says what happened, and the batch
-goes on. A report is only accepted if it parses as a grade report and its file digests match the
-files on disk, so a submission that rewrites itself while being graded is flagged, not trusted.
+goes on.
+
+Each `tutor grade` writes its report into a private folder this process made (mode 0700), to a
+file it is named with --output; its stdout is never read as a report. A report is only accepted
+if the process ended the documented way (exit 0, or 3 for a report that says the grader failed
+on some exercise), the report parses, it ran the code the way this batch asked (sandbox or
+--no-sandbox), and its file digests match the files on disk, so a submission that rewrites itself
+while being graded is flagged, not trusted. Anything else is an `error` row with no points.
 """
 
 from __future__ import annotations
@@ -15,10 +21,12 @@ import io
 import json
 import os
 import re
+import shutil
 import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import tomllib
 from collections import Counter
@@ -28,13 +36,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tutor.catalog import Course
-from tutor.grading.report import GradeReport, GradeStatus
-from tutor.workspace import WORKSPACE_FILE, file_digest
+from tutor.checking.isolation import Isolation
+from tutor.checking.submission import UnsafeFile, read_regular_file
+from tutor.grading.report import GRADER_ERROR, GradeReport, GradeStatus
+from tutor.workspace import WORKSPACE_FILE, atomic_write, file_digest
 
 DEFAULT_TIMEOUT = 900.0
 """Seconds one submission may take in all (each call of a student function has its own limit too)."""
 STOP_GRACE = 5.0
 """Seconds a stopped `tutor grade` gets to stop its workers before everything is killed."""
+REPORT_MAX_BYTES = 64 * 1024 * 1024
+"""Largest report read back from a `tutor grade` (a whole course's is a few hundred KiB)."""
+LOG_TAIL_BYTES = 16 * 1024
+"""How much of a `tutor grade`'s own output (stdout and stderr) is read back, for the message."""
+# `tutor grade` exit codes (README, "tutor grade"): 0 graded (whatever the points, without
+# --fail-under); 3 graded, but the grader itself failed on some exercise (the report says which).
+GRADED_EXIT = 0
+GRADER_FAILED_EXIT = 3
 
 
 class RowStatus:
@@ -51,6 +69,14 @@ class RowStatus:
 NOT_A_WORKSPACE = "no {file} here: not a cnn-tutor workspace"
 TIMED_OUT = "stopped after {seconds:g} s (the limit per submission); nothing was graded"
 NO_REPORT = "`tutor grade` exited with code {code} and no usable report: {detail}"
+KILLED = "`tutor grade` was killed by signal {signal}; nothing was graded: {detail}"
+BAD_EXIT = "`tutor grade` exited with code {code}, so its report is not trusted: {detail}"
+UNEXPECTED_STATUS = (
+    "`tutor grade` exited with code {code} but its report says grading {status}: neither is trusted"
+)
+WRONG_ISOLATION = (
+    "the report says the code ran with isolation {got!r}, but this batch asked for {wanted!r}: not trusted"
+)
 FILES_CHANGED = "the report does not match the files (they changed while grading?): {problem}"
 
 
@@ -62,10 +88,16 @@ class ClassRow:
     message: str = ""
     points: dict[str, float] = field(default_factory=dict)
     """Points per exercise id (empty when the submission could not be graded)."""
-    total: float = 0.0
+    total: float | None = None
+    """The report's total; None when the submission could not be graded (an empty CSV cell)."""
     max_points: float = 0.0
     seconds: float = 0.0
     report_file: str | None = None
+
+    @property
+    def graded(self) -> bool:
+        """True when the row's points come from a report that was accepted."""
+        return self.status in (RowStatus.GRADED, RowStatus.GRADER_ERROR)
 
 
 @dataclass(frozen=True)
@@ -119,9 +151,9 @@ def default_command() -> list[str]:
 
 def _student_of(directory: Path) -> str | None:
     try:
-        data = tomllib.loads((directory / WORKSPACE_FILE).read_text(encoding="utf-8"))
+        data = tomllib.loads(read_regular_file(directory / WORKSPACE_FILE, directory).decode("utf-8"))
         student = data.get("workspace", {}).get("student")
-    except (OSError, ValueError, AttributeError):
+    except (OSError, UnsafeFile, ValueError, AttributeError):
         return None
     return str(student) if student else None
 
@@ -165,8 +197,27 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 def _last_line(text: str) -> str:
+    """The last `error:` line of a `tutor grade`'s output, else its last line."""
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    return lines[-1][:300] if lines else "no message"
+    errors = [line for line in lines if line.startswith("error:")]
+    return (errors or lines or ["no message"])[-1][:300]
+
+
+def _tail(path: Path) -> str:
+    """The end of a `tutor grade`'s own output, for a row's message (never parsed for a grade)."""
+    try:
+        with path.open("rb") as stream:
+            stream.seek(max(0, path.stat().st_size - LOG_TAIL_BYTES))
+            return stream.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return str(number)
 
 
 def grade_submission(
@@ -174,54 +225,96 @@ def grade_submission(
     command: Sequence[str],
     timeout: float,
     report_path: Path | None = None,
+    isolation: Isolation = Isolation.SANDBOX,
+    private_dir: Path | None = None,
 ) -> ClassRow:
-    """Grade one workspace in a subprocess and turn the outcome into a row. Never raises for the submission."""
+    """Grade one workspace in a subprocess and turn the outcome into a row. Never raises for the submission.
+
+    `private_dir` is a folder only this user can enter, where the child writes its report and
+    output (a temporary one is made and removed when it is None).
+    """
+    if private_dir is None:
+        with tempfile.TemporaryDirectory(prefix="tutor-grade-class-") as folder:
+            return grade_submission(directory, command, timeout, report_path, isolation, Path(folder))
     shown = str(directory)
     student = _student_of(directory)
     if not (directory / WORKSPACE_FILE).is_file():
         return ClassRow(
             shown, student, RowStatus.NOT_A_WORKSPACE, NOT_A_WORKSPACE.format(file=WORKSPACE_FILE)
         )
+    private = Path(tempfile.mkdtemp(prefix="submission-", dir=private_dir))  # 0700, a fresh name
+    try:
+        return _grade_in(directory, command, timeout, report_path, isolation, private, shown, student)
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
+
+
+def _grade_in(
+    directory: Path,
+    command: Sequence[str],
+    timeout: float,
+    report_path: Path | None,
+    isolation: Isolation,
+    private: Path,
+    shown: str,
+    student: str | None,
+) -> ClassRow:
+    output, log = private / "report.json", private / "output.log"
+    flags = ["--format", "json", "--output", str(output)]
+    if isolation is Isolation.NONE:
+        flags.append("--no-sandbox")
     started = time.perf_counter()
-    process = subprocess.Popen(
-        [*command, "--format", "json"],
-        cwd=directory,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-        env=os.environ | {"TUTOR_DEBUG": ""},
-    )
-    try:
-        out, err = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _stop(process)
-        process.communicate()
-        return ClassRow(
-            shown,
-            student,
-            RowStatus.TIMEOUT,
-            TIMED_OUT.format(seconds=timeout),
-            seconds=round(time.perf_counter() - started, 3),
+    with log.open("wb") as log_stream:
+        process = subprocess.Popen(
+            [*command, *flags],
+            cwd=directory,
+            stdin=subprocess.DEVNULL,
+            stdout=log_stream,
+            stderr=log_stream,
+            start_new_session=True,
+            env=os.environ | {"TUTOR_DEBUG": "", "COLUMNS": "1000"},  # one message, one line
         )
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _stop(process)
+            return ClassRow(
+                shown,
+                student,
+                RowStatus.TIMEOUT,
+                TIMED_OUT.format(seconds=timeout),
+                seconds=round(time.perf_counter() - started, 3),
+            )
     seconds = round(time.perf_counter() - started, 3)
-    detail = _last_line(err.decode("utf-8", "replace"))
-    try:
-        data = json.loads(out.decode("utf-8"))
-        report = GradeReport.from_dict(data)
-    except (ValueError, UnicodeDecodeError) as error:
-        message = NO_REPORT.format(
-            code=process.returncode, detail=detail if process.returncode else str(error)
-        )
+    code = process.returncode
+    detail = _last_line(_tail(log))
+
+    def error(message: str) -> ClassRow:
         return ClassRow(shown, student, RowStatus.ERROR, message, seconds=seconds)
-    changed = [f for f, digest in report.files().items() if file_digest(directory / f) != digest]
-    status = RowStatus.GRADED if report.status is GradeStatus.COMPLETED else RowStatus.GRADER_ERROR
+
+    if code < 0:
+        return error(KILLED.format(signal=_signal_name(-code), detail=detail))
+    try:
+        data = json.loads(read_regular_file(output, private, max_bytes=REPORT_MAX_BYTES).decode("utf-8"))
+        report = GradeReport.from_dict(data)
+    except (OSError, UnsafeFile, ValueError, UnicodeDecodeError) as problem:
+        why = detail if code else getattr(problem, "reason", None) or str(problem)
+        return error(NO_REPORT.format(code=code, detail=why))
+    if code not in (GRADED_EXIT, GRADER_FAILED_EXIT):
+        return error(BAD_EXIT.format(code=code, detail=detail))
+    broken = any(e.status == GRADER_ERROR for e in report.exercises)
+    expected = GradeStatus.COMPLETED if code == GRADED_EXIT else GradeStatus.ERROR
+    if report.status is not expected or broken != (code == GRADER_FAILED_EXIT):
+        return error(UNEXPECTED_STATUS.format(code=code, status=report.status))
+    if report.isolation != str(isolation):
+        return error(WRONG_ISOLATION.format(got=report.isolation, wanted=str(isolation)))
+    changed = [f for f, digest in report.files().items() if file_digest(directory / f, directory) != digest]
+    status = RowStatus.GRADED if code == GRADED_EXIT else RowStatus.GRADER_ERROR
     message = "" if status == RowStatus.GRADED else detail
     if changed:
         status, message = RowStatus.REJECTED, FILES_CHANGED.format(problem=f"{changed[0]} differs")
     if report_path is not None:
-        report_path.parent.mkdir(parents=True, exist_ok=True)
-        report_path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        atomic_write(report_path, json.dumps(data, indent=2, ensure_ascii=False) + "\n", mode=0o644)
     trusted = status in (RowStatus.GRADED, RowStatus.GRADER_ERROR)
     return ClassRow(
         shown,
@@ -229,7 +322,7 @@ def grade_submission(
         status,
         message,
         {e.id: e.points for e in report.exercises} if trusted else {},
-        report.points if trusted else 0.0,
+        report.points if trusted else None,
         report.max_points,
         seconds,
         str(report_path) if report_path else None,
@@ -257,23 +350,32 @@ def grade_class(
     reports_dir: Path | None = None,
     command: Sequence[str] | None = None,
     on_done: Callable[[ClassRow], None] | None = None,
+    isolation: Isolation = Isolation.SANDBOX,
 ) -> list[ClassRow]:
-    """Grade every directory, `jobs` at a time. Rows come back in the order of `directories`."""
+    """Grade every directory, `jobs` at a time. Rows come back in the order of `directories`.
+
+    `isolation` is passed on to every `tutor grade` (NONE: --no-sandbox), and every report must
+    say it ran that way. The caller checks first that the sandbox exists (runner.grading_isolation).
+    """
     command = list(command or default_command())
     names = _report_names(directories)
 
-    def one(index: int) -> ClassRow:
-        report = reports_dir / f"{names[index]}.json" if reports_dir else None
-        try:
-            row = grade_submission(directories[index], command, timeout, report)
-        except Exception as error:  # noqa: BLE001 - e.g. the OS refusing a process: still one row
-            row = ClassRow(str(directories[index]), None, RowStatus.ERROR, f"{type(error).__name__}: {error}")
-        if on_done:
-            on_done(row)
-        return row
+    with tempfile.TemporaryDirectory(prefix="tutor-grade-class-") as folder:  # mode 0700
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        return list(pool.map(one, range(len(directories))))
+        def one(index: int) -> ClassRow:
+            report = reports_dir / f"{names[index]}.json" if reports_dir else None
+            try:
+                row = grade_submission(directories[index], command, timeout, report, isolation, Path(folder))
+            except Exception as error:  # noqa: BLE001 - e.g. the OS refusing a process: still one row
+                row = ClassRow(
+                    str(directories[index]), None, RowStatus.ERROR, f"{type(error).__name__}: {error}"
+                )
+            if on_done:
+                on_done(row)
+            return row
+
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            return list(pool.map(one, range(len(directories))))
 
 
 def gradebook_csv(rows: Sequence[ClassRow], course: Course) -> str:
@@ -290,7 +392,7 @@ def gradebook_csv(rows: Sequence[ClassRow], course: Course) -> str:
                 row.student or "",
                 row.directory,
                 *cells,
-                f"{row.total:g}",
+                "" if row.total is None else f"{row.total:g}",  # not graded: no total, not 0
                 f"{row.max_points or max_points:g}",
                 row.status,
                 row.message,
@@ -300,9 +402,9 @@ def gradebook_csv(rows: Sequence[ClassRow], course: Course) -> str:
 
 
 def summarize(rows: Sequence[ClassRow], course: Course, seconds: float, buckets: int = 5) -> ClassSummary:
-    graded = [r for r in rows if r.status in (RowStatus.GRADED, RowStatus.GRADER_ERROR)]
+    graded = [r for r in rows if r.graded]
     max_points = float(sum(e.points for e in course.exercises))
-    totals = tuple(r.total for r in graded)
+    totals = tuple(r.total or 0.0 for r in graded)
     histogram = []
     for k in range(buckets):
         low, high = k / buckets, (k + 1) / buckets

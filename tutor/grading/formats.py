@@ -40,8 +40,17 @@ def _provenance(report: GradeReport) -> dict:
         "course_version": report.course_version,
         "student": report.student,
         "seed": report.seed,
+        "isolation": report.isolation,
         "files": report.files(),
     }
+
+
+def isolation_phrase(report: GradeReport) -> str:
+    """How the student's code ran, in words: the same in every human-readable format."""
+    return {
+        "sandbox": "code run in the sandbox",
+        "none": "code run WITHOUT a sandbox (--no-sandbox)",
+    }.get(report.isolation, "isolation not recorded")
 
 
 def to_json(report: GradeReport) -> str:
@@ -144,6 +153,7 @@ def junit(report: GradeReport) -> str:
             ("points", _points(exercise.points)),
             ("max_points", _points(exercise.max_points)),
             ("status", exercise.status),
+            ("isolation", report.isolation),  # the run's: JUnit has no report-level properties
         ):
             ElementTree.SubElement(props, "property", name=key, value=_xml_text(value))
         # One testcase per property; a file that never got as far as its properties is one testcase.
@@ -217,7 +227,8 @@ def markdown(report: GradeReport) -> str:
     lines += [
         "",
         f"<sub>cnn-tutor {report.tool_version} · course {report.course} {report.course_version} · "
-        f"student {report.student or 'unknown'} · seed {report.seed} · graded {report.graded_at} in {report.seconds:.1f} s</sub>",
+        f"student {report.student or 'unknown'} · seed {report.seed} · {isolation_phrase(report)} · "
+        f"graded {report.graded_at} in {report.seconds:.1f} s</sub>",
         "",
     ]
     return "\n".join(lines)

@@ -85,6 +85,9 @@ class GradeReport:
     student: str | None
     seed: int
     derandomized: bool
+    isolation: str
+    """How the student's code ran: 'sandbox' (bubblewrap) or 'none' (`--no-sandbox`, a plain
+    process). The whole run's setting, recorded even when no exercise ran any code."""
     status: GradeStatus
     exercises: tuple[ExerciseGrade, ...]
     environment: dict[str, str] = field(default_factory=dict)
@@ -136,6 +139,7 @@ class GradeReport:
                 student=data.get("student"),
                 seed=int(data["seed"]),
                 derandomized=bool(data["derandomized"]),
+                isolation=str(data.get("isolation") or ""),  # "" in reports made before it was recorded
                 status=GradeStatus(data["status"]),
                 exercises=exercises,
                 environment=dict(data.get("environment") or {}),

@@ -3,6 +3,11 @@
 Grading never reads the recorded progress, the replay database or the workspace's [limits]
 table (all of them are the student's to edit): it reads the files, checks them seeded and
 derandomized with the instructor's limits, and records the SHA-256 of every file it graded.
+
+The student's code runs in the sandbox (tutor/checking/isolation.py) unless the grader chose
+otherwise with `--no-sandbox`; a run without one is refused up front (SandboxRequired), never
+quietly downgraded. Files are read only as tutor.checking.submission reads them: a link out of
+the workspace, a device, a FIFO or a huge file earns nothing and never blocks the grader.
 """
 
 from __future__ import annotations
@@ -17,6 +22,9 @@ from typing import TYPE_CHECKING
 
 from tutor import __version__
 from tutor.catalog import Course, Exercise
+from tutor.checking.isolation import INSTALL_HINT, Isolation, support
+from tutor.checking.submission import UnsafeFile, read_regular_file
+from tutor.errors import UsageError
 from tutor.grading.feedback import FEEDBACK_CHARS, check_feedback, truncate
 from tutor.grading.report import GRADER_ERROR, ExerciseGrade, GradeReport, GradeStatus, PropertyGrade
 from tutor.workspace import Workspace, file_digest
@@ -34,6 +42,19 @@ GRADER_CRASHED = (
     "The grader itself failed on {exercise} ({error}). This is not your fault: tell your instructor; "
     "the other exercises were graded normally."
 )
+ANSWERS_UNSAFE = (
+    "{file} is not read, so {exercise} earns no points: {reason}. Answers must be in a plain "
+    "answers.toml file at the root of your workspace (`tutor answer {exercise} VALUE` writes it)."
+)
+WRONG_ISOLATION = "the check ran with isolation {got!r}, but grading asked for {wanted!r}"
+NO_SANDBOX = (
+    "Grading runs the students' code in a sandbox, and this machine has none: {detail}."
+)
+NO_SANDBOX_HINT = (
+    "To grade safely, {install}; `tutor doctor` then says whether the sandbox works. Or add "
+    "--no-sandbox to grade anyway: the students' code then runs as a plain process with your "
+    "user's rights (do that only for code you trust, or inside a throwaway container or VM)."
+)
 
 # Statuses that earn nothing even when some properties passed: the code must not count at all.
 _ZERO_CREDIT = frozenset({"forbidden_import", "tampered"})
@@ -42,12 +63,33 @@ _ZERO_CREDIT = frozenset({"forbidden_import", "tampered"})
 _ENVIRONMENT_PACKAGES = ("numpy", "torch", "hypothesis")
 
 
+class SandboxRequired(UsageError):
+    """Grading was asked for with the sandbox, and this machine cannot make one (exit code 2)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(NO_SANDBOX.format(detail=detail), NO_SANDBOX_HINT.format(install=INSTALL_HINT))
+
+
 @dataclass(frozen=True)
 class GradeOptions:
     seed: int = DEFAULT_SEED
     limits: Limits | None = None
     """Worker limits; None means the tutor's defaults (a workspace's own [limits] are ignored)."""
     feedback_chars: int = FEEDBACK_CHARS
+    isolation: Isolation = Isolation.SANDBOX
+    """SANDBOX (the default): every check runs in the sandbox, and grading is refused where there
+    is none. NONE (`--no-sandbox`): plain processes. Recorded in the report either way."""
+
+
+def grading_isolation(no_sandbox: bool) -> Isolation:
+    """The isolation `tutor grade` and `grade-class` use. Raises SandboxRequired when the sandbox
+    is wanted (no_sandbox is False) and this machine has none."""
+    if no_sandbox:
+        return Isolation.NONE
+    found = support()
+    if not found.available:
+        raise SandboxRequired(found.detail)
+    return Isolation.SANDBOX
 
 
 Progress = Callable[[Exercise, "ExerciseGrade | None"], None]
@@ -88,8 +130,14 @@ def grade_workspace(
     options: GradeOptions | None = None,
     progress: Progress | None = None,
 ) -> GradeReport:
-    """Grade every gradable exercise of `course` in `workspace`. Never raises for student faults."""
+    """Grade every gradable exercise of `course` in `workspace`. Never raises for student faults.
+
+    Raises SandboxRequired before grading anything when options ask for the sandbox (the
+    default) and this machine has none.
+    """
     options = options or GradeOptions()
+    if options.isolation is Isolation.SANDBOX and not support().available:
+        raise SandboxRequired(support().detail)
     started_at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     started = time.perf_counter()
     grades: list[ExerciseGrade] = []
@@ -111,6 +159,7 @@ def grade_workspace(
         student=workspace.student,
         seed=options.seed,
         derandomized=True,
+        isolation=str(options.isolation),
         status=GradeStatus.ERROR if broken else GradeStatus.COMPLETED,
         exercises=tuple(grades),
         environment=environment(),
@@ -122,7 +171,9 @@ def grade_workspace(
 def grade_code_exercise(workspace: Workspace, exercise: Exercise, options: GradeOptions) -> ExerciseGrade:
     relative = exercise.relative_file()
     path = workspace.exercise_file(exercise)
-    digest = file_digest(path)  # before checking: this is the content the grade is for
+    # Before checking: this is the content the grade is for. None when the file is missing or is
+    # not one the grader reads (a link out of the workspace, a device, a FIFO, too large).
+    digest = file_digest(path, workspace.root)
     started = time.perf_counter()
 
     def grade(status: str, message: str, points: float = 0.0, **extra: object) -> ExerciseGrade:
@@ -151,9 +202,16 @@ def grade_code_exercise(workspace: Workspace, exercise: Exercise, options: Grade
         from tutor.checking.sandbox import Limits
 
         check_options = CheckOptions(
-            limits=options.limits or Limits(), derandomize=True, seed=options.seed, display_file=relative
+            limits=options.limits or Limits(),
+            derandomize=True,
+            seed=options.seed,
+            display_file=relative,
+            root=workspace.root,
+            isolation=options.isolation,
         )
         result = run_check(exercise, path, check_options)
+        if result.isolation and result.isolation != str(options.isolation):
+            raise RuntimeError(WRONG_ISOLATION.format(got=result.isolation, wanted=str(options.isolation)))
     except Exception as error:  # noqa: BLE001 - one broken check must not lose the other grades
         message = GRADER_CRASHED.format(exercise=exercise.id, error=f"{type(error).__name__}: {error}")
         return grade(GRADER_ERROR, message)
@@ -190,7 +248,7 @@ def grade_numeric_question(
     from tutor.errors import TutorError
 
     relative = workspace.display(workspace.answers_path())
-    digest = file_digest(workspace.answers_path())
+    digest = file_digest(workspace.answers_path(), workspace.root)
     started = time.perf_counter()
     base = {
         "id": exercise.id,
@@ -200,6 +258,22 @@ def grade_numeric_question(
         "sha256": digest,
     }
     max_points = float(exercise.points)
+    try:
+        read_regular_file(workspace.answers_path(), workspace.root)
+    except FileNotFoundError:
+        pass  # no answers yet: every part is "not answered"
+    except (UnsafeFile, OSError) as error:
+        reason = error.reason if isinstance(error, UnsafeFile) else str(error)
+        message = ANSWERS_UNSAFE.format(file=relative, exercise=exercise.id, reason=reason)
+        return ExerciseGrade(
+            **base,
+            status="unsafe_file",
+            points=0.0,
+            max_points=max_points,
+            message=message,
+            feedback=message,
+            seconds=round(time.perf_counter() - started, 3),
+        )
     try:
         from tutor.questions import grade_answers
 

@@ -13,9 +13,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tutor.checking.submission import UnsafeFile, read_regular_file
 from tutor.errors import UsageError
 from tutor.grading.report import GradeReport
 from tutor.workspace import Workspace, file_digest
+
+
+NO_SANDBOX_NOTE = (
+    "The report was graded with --no-sandbox: the student's code ran as a plain process, so it "
+    "could have changed files or the grader while it was graded. Re-grade it with --regrade."
+)
 
 
 @dataclass(frozen=True)
@@ -30,10 +37,20 @@ class Verification:
     """Facts that do not break the match, e.g. a different tool version."""
 
 
+REPORT_MAX_BYTES = 64 * 1024 * 1024
+"""Largest report --verify reads (a report of the whole course is a few hundred KiB)."""
+
+
 def read_provenance(path: Path) -> dict[str, Any]:
     """The recorded versions, student and file digests from a json report or a Gradescope results.json."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        # A plain file only: never blocks on a FIFO or device given as the report.
+        data = json.loads(read_regular_file(path, max_bytes=REPORT_MAX_BYTES).decode("utf-8"))
+    except UnsafeFile as error:
+        raise UsageError(
+            f"Cannot read the report {path}: {error.reason}.",
+            "Give the file written by `tutor grade --format json`.",
+        ) from None
     except (OSError, ValueError) as error:
         raise UsageError(
             f"Cannot read the report {path}: {error}.",
@@ -58,6 +75,7 @@ def read_provenance(path: Path) -> dict[str, Any]:
         "course_version": report.course_version,
         "student": report.student,
         "seed": report.seed,
+        "isolation": report.isolation,
         "files": report.files(),
         "points": report.points,
         "exercise_points": {e.id: e.points for e in report.exercises},
@@ -71,7 +89,8 @@ def verify(
     notes: list[str] = []
     files = recorded.get("files") or {}
     for relative, digest in sorted(files.items()):
-        actual = file_digest(workspace.root / relative)
+        # Inside the workspace only: a report naming ../../elsewhere or a link out reads as missing.
+        actual = file_digest(workspace.root / relative, workspace.root)
         if actual != digest:
             if actual is None:
                 problems.append(f"{relative} is in the report but missing here.")
@@ -91,7 +110,14 @@ def verify(
         notes.append(
             f"The report was made by cnn-tutor {recorded.get('tool_version')}, this is {__version__}."
         )
+    if recorded.get("isolation") == "none":
+        notes.append(NO_SANDBOX_NOTE)
     if regraded is not None:
+        if recorded.get("isolation") not in (None, "", regraded.isolation):
+            notes.append(
+                f"The report ran the code with isolation {recorded.get('isolation')!r}, "
+                f"the re-grade with {regraded.isolation!r}."
+            )
         if recorded.get("course_version") != regraded.course_version:
             notes.append(
                 f"The report graded course {recorded.get('course_version')}, this tutor has {regraded.course_version}."

@@ -8,7 +8,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from tutor.grading.formats import NOT_STARTED_STATUSES
+from tutor.grading.formats import NOT_STARTED_STATUSES, isolation_phrase
 from tutor.grading.report import GradeReport, GradeStatus
 
 if TYPE_CHECKING:
@@ -41,7 +41,8 @@ def grade_table(report: GradeReport) -> RenderableType:
         )
     total = Text(f"Total: {_points(report.points)} / {_points(report.max_points)} points", style="bold")
     footer = Text(
-        f"cnn-tutor {report.tool_version} · seed {report.seed} · {report.seconds:.1f} s. "
+        f"cnn-tutor {report.tool_version} · seed {report.seed} · {isolation_phrase(report)} · "
+        f"{report.seconds:.1f} s. "
         "`tutor check ID` shows the full feedback of one exercise.",
         style="dim",
     )
@@ -96,3 +97,14 @@ def class_summary(summary: ClassSummary) -> RenderableType:
     for directory, status, message in summary.problems:
         parts.append(Text(f"{status}: {directory}: {message}", style="red"))
     return Group(*parts)
+
+
+def plain_text(renderable: RenderableType, width: int = 120) -> str:
+    """A renderable as plain text (no colour), e.g. the grade table written to a file."""
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    Console(file=buffer, width=width, no_color=True, highlight=False).print(renderable)
+    return buffer.getvalue()

@@ -273,11 +273,20 @@ def parse_integer(text: str, question: str = "ID", part: str = "") -> int:
 def read_answers(workspace: Workspace) -> dict[str, dict[str, Any]]:
     import tomllib
 
+    from tutor.checking.submission import UnsafeFile, read_regular_file
+
     path = workspace.answers_path()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        # Never follows a link out of the workspace, never blocks on a FIFO or device, capped in size.
+        data = tomllib.loads(read_regular_file(path, workspace.root).decode("utf-8"))
     except FileNotFoundError:
         return {}
+    except UnsafeFile as error:
+        raise TutorError(
+            f"{workspace.display(path)} is not read: {error.reason}.",
+            "Keep your answers in a plain answers.toml file at the workspace root; "
+            "`tutor answer ID VALUE` writes it.",
+        ) from None
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise TutorError(
             f"{workspace.display(path)} cannot be read: {error}.",
