@@ -75,3 +75,15 @@ def load_variants() -> list[Variant]:
         ast.parse(path.read_text(encoding="utf-8"))  # a variant must at least be valid Python
         found.append(Variant(path.parent.name, path, status.strip(), diagnosis.strip() or None))
     return found
+
+
+def _sandbox_support():  # noqa: ANN202
+    from tutor.checking.isolation import support
+
+    return support()
+
+
+requires_sandbox = pytest.mark.skipif(
+    not _sandbox_support().available, reason=f"no sandbox here: {_sandbox_support().detail}"
+)
+"""For tests that attack the sandbox itself: without one there is nothing to test (README)."""
