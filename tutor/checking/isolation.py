@@ -79,6 +79,10 @@ GRADING_NEEDS_SANDBOX = (
 RUNTIME_DIR = "/opt/cnn-tutor-runtime"
 """Where the runtime folder (worker, wire, provided data) appears inside the sandbox."""
 TMP_DIR = "/tmp"
+TMP_BYTES = 64 * 1024 * 1024
+"""Size of the sandbox's private /tmp (a tmpfs: it costs memory, so it is capped)."""
+SHM_BYTES = 16 * 1024 * 1024
+"""Size of its /dev/shm (POSIX semaphores and shared memory, e.g. multiprocessing locks)."""
 
 
 class Isolation(StrEnum):
@@ -100,6 +104,8 @@ class Support:
     detail: str
     """One line: what the sandbox is, or why there is none."""
     bwrap: str | None = None
+    sizes: bool = True
+    """Whether bwrap can cap a tmpfs's size (--size)."""
 
     @property
     def isolation(self) -> Isolation:
@@ -121,7 +127,8 @@ def support() -> Support:
         version = subprocess.run(
             [bwrap, "--version"], capture_output=True, text=True, timeout=10, check=False
         ).stdout.strip()
-        jail = Jail(bwrap=bwrap)
+        usage = subprocess.run([bwrap, "--help"], capture_output=True, text=True, timeout=10, check=False)
+        jail = Jail(bwrap=bwrap, sizes="--size" in usage.stdout + usage.stderr)
         command, options = jail.command([interpreter(), "-I", "-S", "-c", "pass"], env={})
         probe = subprocess.run(
             command, capture_output=True, text=True, timeout=20, check=False, **options
@@ -141,6 +148,7 @@ def support() -> Support:
         True,
         f"{version or 'bubblewrap'}: new user, mount, PID, network and IPC namespaces; the worker runs as {uid}",
         bwrap,
+        jail.sizes,
     )
 
 
@@ -150,7 +158,9 @@ def interpreter() -> str:
 
 
 def stdlib_dirs() -> list[str]:
-    paths = sysconfig.get_paths()
+    """The base interpreter's standard library (in a venv, sysconfig's default paths point into
+    the venv for the platform-specific part, and the venv is not what the sandbox should see)."""
+    paths = sysconfig.get_paths(vars={"base": sys.base_prefix, "platbase": sys.base_exec_prefix})
     found: list[str] = []
     for key in ("stdlib", "platstdlib"):
         path = os.path.realpath(paths[key])
@@ -307,6 +317,8 @@ class Jail:
     bwrap: str
     binds: list[tuple[str, str]] = field(default_factory=list)
     chdir: str = TMP_DIR
+    sizes: bool = True
+    """Whether this bwrap knows --size (0.8 does); without it the writable tmpfs are not capped."""
     stage_dir: str | None = None
     """Root only: where the mount points of staged sources go (a private folder of the worker's)."""
     _made: list[str] = field(default_factory=list)
@@ -342,12 +354,19 @@ class Jail:
         staged = self._stage([*system, *python, *self.binds])
         for source, target in staged[: len(system) + len(python)]:
             args += ["--ro-bind", source, target]
-        args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", TMP_DIR]
-        for hidden in _hidden_site_dirs([t for _, t in system + python]):
-            args += ["--tmpfs", hidden]
+        # Writable places are small tmpfs of their own: writing there costs memory, so it is capped.
+        sized = ["--size", str(TMP_BYTES)] if self.sizes else []
+        args += ["--proc", "/proc", "--dev", "/dev", *sized, "--tmpfs", TMP_DIR]
+        args += [*(["--size", str(SHM_BYTES)] if self.sizes else []), "--tmpfs", "/dev/shm"]
+        hidden = _hidden_site_dirs([t for _, t in system + python])
+        for folder in hidden:
+            args += ["--tmpfs", folder]
         for source, target in staged[len(system) + len(python) :]:
             args += ["--ro-bind", source, target]
-        args += ["--remount-ro", "/", "--chdir", self.chdir, "--", *inner]
+        # Read-only once the mount points in them exist: the root, /dev and every hiding tmpfs.
+        for folder in ["/", "/dev", *hidden]:
+            args += ["--remount-ro", folder]
+        args += ["--chdir", self.chdir, "--", *inner]
         options: dict = {"env": {}}
         if os.geteuid() == 0:
             stage = [[s, t] for s, t in self._staging]

@@ -171,6 +171,7 @@ class Worker:
             raise SandboxUnavailable(found.detail if found else "the sandbox was turned off")
         self.isolation = Isolation.SANDBOX if found and found.available else Isolation.NONE
         self._bwrap = found.bwrap if found and found.available else None
+        self._sizes = bool(found and found.sizes)
         self.output = ""
         self.output_dropped = 0
         self.forbidden_attempts: list[str] = []
@@ -229,7 +230,7 @@ class Worker:
             assert self._bwrap is not None
             libraries = ("numpy", *(m for m in self.provided if m != "tutor.data"))
             binds, python_path = package_mounts(libraries)
-            self._jail = Jail(bwrap=self._bwrap, binds=[(str(runtime), RUNTIME_DIR)])
+            self._jail = Jail(bwrap=self._bwrap, binds=[(str(runtime), RUNTIME_DIR)], sizes=self._sizes)
             if self.submission is not None:
                 self._jail.binds.append((str(code), str(self.submission.folder)))
                 config["search_path"] = [str(self.submission.folder)]

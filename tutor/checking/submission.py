@@ -52,18 +52,27 @@ def read_regular_file(path: Path, root: Path | None = None, max_bytes: int = MAX
     Raises FileNotFoundError when there is no such file, UnsafeFile for anything else refused.
     """
     path = Path(path)
+    # What the name leads to, without opening it: opening a device or a FIFO can block or act.
+    try:
+        target = os.stat(path)
+    except FileNotFoundError:
+        raise
+    except OSError as error:
+        raise UnsafeFile(UNREADABLE.format(error=error.strerror or error)) from None
+    if not stat.S_ISREG(target.st_mode):
+        raise UnsafeFile(NOT_REGULAR.format(kind=_kind(target.st_mode)))
     real = Path(os.path.realpath(path))
     if root is not None:
         base = Path(os.path.realpath(root))
         if real != base and base not in real.parents:
             raise UnsafeFile(LINK_OUTSIDE.format(target=real, root=base))
     try:
+        # O_NOFOLLOW and O_NONBLOCK: if the file was swapped since, for a link or a FIFO, the
+        # open fails or returns at once, and fstat below sees what was really opened.
         descriptor = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
     except FileNotFoundError:
         raise
     except OSError as error:
-        if os.path.islink(real):  # swapped for a link after realpath: refuse, do not follow
-            raise UnsafeFile(LINK_OUTSIDE.format(target=os.readlink(real), root=root or real.parent)) from None
         raise UnsafeFile(UNREADABLE.format(error=error.strerror or error)) from None
     try:
         info = os.fstat(descriptor)

@@ -1,0 +1,155 @@
+"""The pieces the sandbox is built from: which files it reads, what it mounts, how it reports exits."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from tutor.checking import isolation
+from tutor.checking.submission import MAX_FILE_BYTES, UnsafeFile, read_regular_file, snapshot
+
+
+def test_a_regular_file_in_the_folder_is_read(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("x = 1\n")
+    assert read_regular_file(tmp_path / "a.py", tmp_path) == b"x = 1\n"
+
+
+def test_a_link_inside_the_folder_is_followed_and_a_link_out_of_it_is_refused(tmp_path: Path) -> None:
+    inside, outside = tmp_path / "ws", tmp_path / "elsewhere"
+    inside.mkdir()
+    outside.mkdir()
+    (inside / "real.py").write_text("x = 1\n")
+    (outside / "theirs.py").write_text("y = 2\n")
+    (inside / "alias.py").symlink_to(inside / "real.py")
+    (inside / "stolen.py").symlink_to(outside / "theirs.py")
+    assert read_regular_file(inside / "alias.py", inside) == b"x = 1\n"
+    with pytest.raises(UnsafeFile, match="outside"):
+        read_regular_file(inside / "stolen.py", inside)
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom", "/dev/null"])
+def test_a_link_to_a_device_is_refused(tmp_path: Path, device: str) -> None:
+    (tmp_path / "conv2d.py").symlink_to(device)
+    with pytest.raises(UnsafeFile):
+        read_regular_file(tmp_path / "conv2d.py", tmp_path)
+    with pytest.raises(UnsafeFile, match="character device"):  # even when the folder is not the limit
+        read_regular_file(tmp_path / "conv2d.py", Path("/"))
+
+
+def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "conv2d.py")
+    started = time.monotonic()
+    with pytest.raises(UnsafeFile, match="FIFO"):
+        read_regular_file(tmp_path / "conv2d.py", tmp_path)
+    assert time.monotonic() - started < 1
+
+
+def test_stdin_with_an_open_pipe_is_refused_without_blocking(tmp_path: Path) -> None:
+    read, write = os.pipe()
+    try:
+        (tmp_path / "conv2d.py").symlink_to(f"/proc/self/fd/{read}")
+        with pytest.raises(UnsafeFile):
+            read_regular_file(tmp_path / "conv2d.py", Path("/"))
+    finally:
+        os.close(read)
+        os.close(write)
+
+
+def test_a_folder_and_a_huge_file_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "folder.py").mkdir()
+    with pytest.raises(UnsafeFile, match="folder"):
+        read_regular_file(tmp_path / "folder.py", tmp_path)
+    with open(tmp_path / "big.py", "wb") as handle:
+        handle.truncate(MAX_FILE_BYTES + 1)
+    with pytest.raises(UnsafeFile, match="larger"):
+        read_regular_file(tmp_path / "big.py", tmp_path)
+
+
+def test_a_missing_file_is_file_not_found(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        read_regular_file(tmp_path / "nothing.py", tmp_path)
+
+
+def test_the_snapshot_holds_the_file_and_the_siblings_it_imports_transitively(tmp_path: Path) -> None:
+    (tmp_path / "residual_block.py").write_text("from conv2d import conv2d\nimport numpy as np\n")
+    (tmp_path / "conv2d.py").write_text("import _helpers\n")
+    (tmp_path / "_helpers.py").write_text("X = 1\n")
+    (tmp_path / "classmate.py").write_text("SECRET = 1\n")  # not imported: not copied
+    taken = snapshot(tmp_path / "residual_block.py", tmp_path)
+    assert sorted(taken.files) == ["_helpers.py", "conv2d.py", "residual_block.py"]
+    assert taken.source.startswith(b"from conv2d")
+
+
+def test_a_sibling_that_is_not_a_regular_file_is_left_out(tmp_path: Path) -> None:
+    (tmp_path / "conv2d.py").write_text("import helper\n")
+    (tmp_path / "helper.py").symlink_to("/dev/zero")
+    assert sorted(snapshot(tmp_path / "conv2d.py", tmp_path).files) == ["conv2d.py"]
+
+
+def test_bwrap_exit_codes_are_read_as_signals_only_in_the_sandbox() -> None:
+    assert isolation.exit_signal(-int(signal.SIGSEGV), sandboxed=False) == signal.SIGSEGV
+    assert isolation.exit_signal(128 + int(signal.SIGKILL), sandboxed=True) == signal.SIGKILL
+    assert isolation.exit_signal(128 + int(signal.SIGKILL), sandboxed=False) is None
+    assert isolation.exit_signal(0, sandboxed=True) is None
+    assert isolation.exit_signal(3, sandboxed=True) is None
+
+
+def test_numpy_is_mounted_alone_and_torch_with_what_its_metadata_requires() -> None:
+    numpy_binds, numpy_path = isolation.package_mounts(("numpy",))
+    names = {Path(p).name for p in numpy_binds}
+    assert "numpy" in names and not any(n.startswith(("torch", "hypothesis", "tutor")) for n in names)
+    torch_binds, _ = isolation.package_mounts(("torch",))
+    names = {Path(p).name for p in torch_binds}
+    assert "torch" in names
+    required = [d for d in isolation.distribution_closure(("torch",)) if d.metadata["Name"] != "torch"]
+    assert required, "torch requires other distributions (sympy, typing-extensions, ...)"
+    for dist in required:
+        assert set(map(str, isolation.distribution_paths(dist))) <= set(torch_binds)
+    assert numpy_path and all(os.path.isdir(p) for p in numpy_path)
+
+
+def test_every_site_folder_of_the_grader_is_hidden_inside_a_bound_tree() -> None:
+    import site
+
+    hidden = isolation._hidden_site_dirs(["/"])
+    for folder in [*site.getsitepackages(), str(Path(isolation.__file__).resolve().parents[1])]:
+        if os.path.isdir(folder):
+            assert os.path.realpath(folder) in hidden
+
+
+def test_without_bwrap_there_is_no_sandbox_and_it_says_why(monkeypatch: pytest.MonkeyPatch) -> None:
+    isolation.support.cache_clear()
+    try:
+        monkeypatch.setenv(isolation.BWRAP_VARIABLE, "")
+        found = isolation.support()
+        assert not found.available and "turned off" in found.detail
+        assert found.isolation is isolation.Isolation.NONE
+        monkeypatch.setenv(isolation.BWRAP_VARIABLE, "/nonexistent/bwrap")
+        isolation.support.cache_clear()
+        assert "not installed" in isolation.support().detail
+    finally:
+        monkeypatch.undo()
+        isolation.support.cache_clear()
+
+
+def test_a_worker_that_must_be_sandboxed_refuses_to_start_without_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tutor.checking.sandbox import Limits, Worker
+
+    isolation.support.cache_clear()
+    try:
+        monkeypatch.setenv(isolation.BWRAP_VARIABLE, "")
+        with pytest.raises(isolation.SandboxUnavailable, match="turned off"):
+            Worker(Limits(), (), isolation=isolation.Isolation.SANDBOX)
+        plain = Worker(Limits(), ())
+        assert plain.isolation is isolation.Isolation.NONE
+        with plain:
+            assert plain.ping().ok
+    finally:
+        monkeypatch.undo()
+        isolation.support.cache_clear()
+
+
