@@ -49,7 +49,9 @@ def main() -> None:
     env = dict(os.environ, CI="1")
     with tempfile.TemporaryDirectory() as tmp:
         workspace = Path(tmp) / "ws"
-        subprocess.run([sys.executable, "-m", "tutor", "init", str(workspace)], check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "tutor", "init", str(workspace)], check=True, capture_output=True
+        )
         for solution in (ROOT / "solutions").glob("*.py"):
             shutil.copy(solution, workspace / "exercises" / solution.name)
         rows = {}

@@ -245,7 +245,9 @@ def test_worker_limits_are_applied() -> None:
         worker.ping()
         # In the sandbox worker.pid is bwrap's: the worker is the Python process below it.
         pids = [worker.pid, *_descendants(worker.pid)]
-        pid = next(p for p in pids if Path(f"/proc/{p}/cmdline").read_bytes().split(b"\0")[1:3] == [b"-I", b"-c"])
+        pid = next(
+            p for p in pids if Path(f"/proc/{p}/cmdline").read_bytes().split(b"\0")[1:3] == [b"-I", b"-c"]
+        )
         text = Path(f"/proc/{pid}/limits").read_text()
         environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
         cwd = os.readlink(f"/proc/{pid}/cwd")

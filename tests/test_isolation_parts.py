@@ -136,7 +136,9 @@ def test_without_bwrap_there_is_no_sandbox_and_it_says_why(monkeypatch: pytest.M
         isolation.support.cache_clear()
 
 
-def test_a_worker_that_must_be_sandboxed_refuses_to_start_without_one(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_worker_that_must_be_sandboxed_refuses_to_start_without_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from tutor.checking.sandbox import Limits, Worker
 
     isolation.support.cache_clear()
@@ -151,5 +153,3 @@ def test_a_worker_that_must_be_sandboxed_refuses_to_start_without_one(monkeypatc
     finally:
         monkeypatch.undo()
         isolation.support.cache_clear()
-
-

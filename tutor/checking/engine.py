@@ -20,8 +20,8 @@ import numpy as np
 from tutor.catalog import Exercise
 from tutor.checking import messages
 from tutor.checking.compare import Mismatch, format_value
-from tutor.checking.result import CheckResult, Counterexample, PropertyResult, Status, small_values
 from tutor.checking.isolation import Isolation
+from tutor.checking.result import CheckResult, Counterexample, PropertyResult, Status, small_values
 from tutor.checking.sandbox import Limits, Reply, Worker, WorkerFailure
 from tutor.checking.spec import Case, ExerciseCheck, Property
 from tutor.checking.static import preflight, stub_parameters
@@ -167,7 +167,7 @@ class _Run:
                 return Status.MEMORY, messages.MEMORY.format(**self.values()), {}
             text = messages.IMPORT_ERROR.format(
                 **self.values(error_type=kind, error=_error_text(error), where=_where(error))
-            )
+            ) + self._unavailable_note(error)
             return Status.IMPORT_ERROR, text, {"frames": error.get("frames", [])}
         found = reply.extra.get("found", {})
         for function in self.exercise.functions:
@@ -180,6 +180,21 @@ class _Run:
             if problem:
                 return Status.WRONG_SIGNATURE, problem, {}
         return None
+
+    def _unavailable_note(self, error: dict) -> str:
+        """For a library that is not there: what the checked code can import at all."""
+        if error.get("type") != "ModuleNotFoundError" or not error.get("module"):
+            return ""
+        import importlib.util
+
+        extra = [
+            m
+            for m in self.exercise.allowed_imports
+            if m != "tutor.data" and importlib.util.find_spec(m.split(".")[0]) is not None
+        ]
+        names = ["the standard library", "NumPy", *extra]
+        allowed = ", ".join(names[:-1]) + " and " + names[-1]
+        return " " + messages.ONLY_NUMPY.format(module=str(error["module"]).split(".")[0], allowed=allowed)
 
     def _forbidden_module(self, reply: Reply, error: dict) -> str | None:
         """The forbidden library an ImportError was about: refused by the worker's guards, or
@@ -444,7 +459,7 @@ class _Run:
                 error=_error_text(error),
                 where=_where(error),
             )
-        )
+        ) + self._unavailable_note(error)
         raise _Failure(case, None, Mismatch(Status.ERROR, text), error)
 
     def judge(self, prop: Property, case: Case, reply: Reply) -> Mismatch | None:

@@ -116,7 +116,9 @@ class Support:
 def support() -> Support:
     """Probe once per process: find bwrap and start a real (empty) sandbox with this Python."""
     if not sys.platform.startswith("linux"):
-        return Support(False, f"no sandbox on {sys.platform}: the Linux namespaces it needs do not exist here")
+        return Support(
+            False, f"no sandbox on {sys.platform}: the Linux namespaces it needs do not exist here"
+        )
     chosen = os.environ.get(BWRAP_VARIABLE)
     if chosen is not None and not chosen.strip():
         return Support(False, f"the sandbox is turned off ({BWRAP_VARIABLE} is set and empty)")
@@ -130,9 +132,7 @@ def support() -> Support:
         usage = subprocess.run([bwrap, "--help"], capture_output=True, text=True, timeout=10, check=False)
         jail = Jail(bwrap=bwrap, sizes="--size" in usage.stdout + usage.stderr)
         command, options = jail.command([interpreter(), "-I", "-S", "-c", "pass"], env={})
-        probe = subprocess.run(
-            command, capture_output=True, text=True, timeout=20, check=False, **options
-        )
+        probe = subprocess.run(command, capture_output=True, text=True, timeout=20, check=False, **options)
         jail.cleanup()
     except (OSError, subprocess.SubprocessError) as error:
         return Support(False, f"bubblewrap could not be started: {error}", bwrap)
@@ -254,7 +254,9 @@ def _hidden_site_dirs(bound: list[str]) -> list[str]:
     # The base interpreter's own (a venv's site module lists only the venv's).
     base = sysconfig.get_paths(vars={"base": sys.base_prefix, "platbase": sys.base_exec_prefix})
     candidates += [base["purelib"], base["platlib"]]
-    candidates += [os.path.join(d, name) for d in stdlib_dirs() for name in ("site-packages", "dist-packages")]
+    candidates += [
+        os.path.join(d, name) for d in stdlib_dirs() for name in ("site-packages", "dist-packages")
+    ]
     stdlib = set(stdlib_dirs())
     hidden: list[str] = []
     for entry in candidates:

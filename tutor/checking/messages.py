@@ -11,6 +11,10 @@ NOT_IMPLEMENTED_ELSEWHERE = (
     "Finish that exercise first (`tutor check {other_id}`), then run `tutor check {exercise}` again."
 )
 MISSING_FILE = "There is no file {file}. Run `tutor reset {exercise}` to get the starting stub back."
+ONLY_NUMPY = (
+    "The checker runs your code with {allowed} only, so {module!r} cannot be imported: write it "
+    "with those (your own helper modules next to the file are fine)."
+)
 UNSAFE_FILE = (
     "{file} is not checked: {reason}. An exercise file must be a plain Python file in your "
     "exercises folder; run `tutor reset {exercise}` to get the stub back."

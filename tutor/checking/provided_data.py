@@ -44,7 +44,9 @@ def write_training_package(folder: Path) -> None:
 
     package = folder / "tutor"
     (package / "data").mkdir(parents=True, exist_ok=True)
-    (package / "__init__.py").write_text('"""cnn-tutor, as code under check sees it: the training data only."""\n')
+    (package / "__init__.py").write_text(
+        '"""cnn-tutor, as code under check sees it: the training data only."""\n'
+    )
     (package / "data" / "__init__.py").write_text(TRAINING_MODULE, encoding="utf-8")
     train = training_split()
     np.savez(package / "data" / "training.npz", images=train.images, labels=train.labels)

@@ -263,9 +263,8 @@ def main() -> None:
     import time
 
     try:
-        import numpy as np  # noqa: F401 - loaded before student code so its import is never blocked
-
         import _tutor_wire as wire
+        import numpy as np  # noqa: F401 - loaded before student code so its import is never blocked
     except BaseException as error:  # noqa: BLE001 - e.g. a memory limit too small for NumPy itself
         _report_startup_failure(reply_fd, error)
         os._exit(3)
