@@ -24,9 +24,10 @@ def the_course() -> Course:
     return course()
 
 
-def check_file(exercise_id: str, path: Path, **limits: object) -> CheckResult:
-    """Check a file the way CI grades: derandomized, so the verdict is reproducible."""
-    options = CheckOptions(derandomize=True, limits=Limits(**limits))  # type: ignore[arg-type]
+def check_file(exercise_id: str, path: Path, isolation: object = None, **limits: object) -> CheckResult:
+    """Check a file the way CI grades: derandomized, so the verdict is reproducible. `isolation`
+    (an Isolation) forces the sandbox or a plain process; None takes the sandbox if there is one."""
+    options = CheckOptions(derandomize=True, limits=Limits(**limits), isolation=isolation)  # type: ignore[arg-type]
     return run_check(course().exercise(exercise_id), path, options)
 
 

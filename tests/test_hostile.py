@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import check_file
+from tests.conftest import check_file, requires_sandbox
+from tutor.checking.isolation import Isolation
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 HELPERS = HOSTILE / "_helpers"
@@ -159,7 +160,7 @@ def _marked(marker: str) -> list[int]:
     return found
 
 
-def _run(name: str, tmp_path: Path):  # noqa: ANN202
+def _run(name: str, tmp_path: Path, isolation: Isolation | None = None):  # noqa: ANN202
     exercise = name.split("_", 1)[0]
     for helper in HELPERS.glob("*.py"):
         shutil.copy(helper, tmp_path / helper.name)
@@ -167,18 +168,22 @@ def _run(name: str, tmp_path: Path):  # noqa: ANN202
     shutil.copyfile(HOSTILE / f"{name}.py", target)
     limits = FAST | LIMITS.get(name, {}) | SCENARIOS[name].limits
     started = time.monotonic()
-    result = check_file(exercise, target, **limits)
+    result = check_file(exercise, target, isolation, **limits)
     return result, time.monotonic() - started
 
 
+# Every scenario both ways: in the sandbox (grading, and students on Linux), and as a plain process
+# (students on macOS, Windows, or without bubblewrap), where the older layers must hold alone.
+@pytest.mark.parametrize(
+    "isolation", [pytest.param(Isolation.SANDBOX, marks=requires_sandbox), Isolation.NONE], ids=str
+)
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
-def test_hostile_submission(name: str, tmp_path: Path) -> None:
-    from tutor.checking.isolation import support
-
+def test_hostile_submission(name: str, isolation: Isolation, tmp_path: Path) -> None:
     expect = SCENARIOS[name]
-    if support().available and expect.sandboxed is not None:
+    if isolation is Isolation.SANDBOX and expect.sandboxed is not None:
         expect = expect.sandboxed
-    result, seconds = _run(name, tmp_path)
+    result, seconds = _run(name, tmp_path, isolation)
+    assert result.isolation in ("", str(isolation)), result.isolation  # "": refused before running
     exercise = name.split("_", 1)[0]
     summary = f"{name}: {result.status} in {seconds:.1f} s: {result.message}"
     print(summary)
