@@ -36,7 +36,7 @@ def stubs_dir() -> Path:
 @dataclass(frozen=True)
 class Session:
     number: int
-    """1 or 2: the course's two sessions, in order."""
+    """1, 2, 3…: the course's sessions, in order."""
     title: str
     """Shown as a heading in `tutor list`."""
 
