@@ -650,7 +650,8 @@ def run_check(exercise: Exercise, path: Path, options: CheckOptions | None = Non
             options, limits=replace(options.limits, call_seconds=exercise.call_seconds, total_seconds=total)
         )
     started = time.perf_counter()
-    run = _Run(exercise, Path(path).resolve(), options)
+    # Absolute but not resolved: a link to a pipe or device must be seen as the link (snapshot refuses it).
+    run = _Run(exercise, Path(os.path.abspath(path)), options)
 
     def finish(
         status: Status, message: str, properties: tuple = (), detail: dict | None = None

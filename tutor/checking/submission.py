@@ -19,7 +19,7 @@ from pathlib import Path
 MAX_FILE_BYTES = 1024 * 1024
 """Largest exercise or helper file read (1 MiB): far above any honest solution."""
 
-NOT_REGULAR = "it is not a regular file (it is a {kind})"
+NOT_REGULAR = "it is not a regular file but a {kind}"
 LINK_OUTSIDE = "it is a link to {target}, outside {root}"
 TOO_LARGE = "it is larger than {limit} KiB"
 UNREADABLE = "it cannot be read ({error})"

@@ -178,8 +178,8 @@ def junit(report: GradeReport) -> str:
         totals["tests"] += len(cases)
         totals["failures"] += failures
         totals["errors"] += errors
-    for key, value in totals.items():
-        root.set(key, str(value))
+    for key, count in totals.items():
+        root.set(key, str(count))
     root.set("time", f"{report.seconds:.3f}")
     ElementTree.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(root, encoding="unicode") + "\n"

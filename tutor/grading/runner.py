@@ -13,12 +13,13 @@ the workspace, a device, a FIFO or a huge file earns nothing and never blocks th
 from __future__ import annotations
 
 import datetime
+import hashlib
 import platform
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tutor import __version__
 from tutor.catalog import Course, Exercise
@@ -47,9 +48,7 @@ ANSWERS_UNSAFE = (
     "answers.toml file at the root of your workspace (`tutor answer {exercise} VALUE` writes it)."
 )
 WRONG_ISOLATION = "the check ran with isolation {got!r}, but grading asked for {wanted!r}"
-NO_SANDBOX = (
-    "Grading runs the students' code in a sandbox, and this machine has none: {detail}."
-)
+NO_SANDBOX = "Grading runs the students' code in a sandbox, and this machine has none: {detail}."
 NO_SANDBOX_HINT = (
     "To grade safely, {install}; `tutor doctor` then says whether the sandbox works. Or add "
     "--no-sandbox to grade anyway: the students' code then runs as a plain process with your "
@@ -171,10 +170,16 @@ def grade_workspace(
 def grade_code_exercise(workspace: Workspace, exercise: Exercise, options: GradeOptions) -> ExerciseGrade:
     relative = exercise.relative_file()
     path = workspace.exercise_file(exercise)
-    # Before checking: this is the content the grade is for. None when the file is missing or is
-    # not one the grader reads (a link out of the workspace, a device, a FIFO, too large).
-    digest = file_digest(path, workspace.root)
     started = time.perf_counter()
+    # Read before checking: this is the content the grade is for. A file the grader does not read
+    # (a link out of the workspace, a device, a FIFO, too large) earns nothing, and no check runs.
+    unsafe: str | None = None
+    try:
+        digest: str | None = hashlib.sha256(read_regular_file(path, workspace.root)).hexdigest()
+    except OSError:
+        digest = None  # missing: the check says so
+    except UnsafeFile as error:
+        digest, unsafe = None, error.reason
 
     def grade(status: str, message: str, points: float = 0.0, **extra: object) -> ExerciseGrade:
         feedback, cut = truncate(str(extra.pop("feedback", message)), exercise.id, options.feedback_chars)
@@ -194,6 +199,10 @@ def grade_code_exercise(workspace: Workspace, exercise: Exercise, options: Grade
             **extra,  # type: ignore[arg-type]
         )
 
+    if unsafe is not None:
+        from tutor.checking.messages import UNSAFE_FILE
+
+        return grade("unsafe_file", UNSAFE_FILE.format(file=relative, reason=unsafe, exercise=exercise.id))
     if digest is not None and digest == file_digest(exercise.stub_path()):
         # Byte for byte the pristine stub, which raises NotImplementedError: no worker needed.
         return grade("not_implemented", NOT_STARTED.format(file=relative, exercise=exercise.id))
@@ -250,7 +259,7 @@ def grade_numeric_question(
     relative = workspace.display(workspace.answers_path())
     digest = file_digest(workspace.answers_path(), workspace.root)
     started = time.perf_counter()
-    base = {
+    base: dict[str, Any] = {
         "id": exercise.id,
         "title": exercise.title,
         "kind": exercise.kind,

@@ -18,7 +18,6 @@ from tutor.errors import UsageError
 from tutor.grading.report import GradeReport
 from tutor.workspace import Workspace, file_digest
 
-
 NO_SANDBOX_NOTE = (
     "The report was graded with --no-sandbox: the student's code ran as a plain process, so it "
     "could have changed files or the grader while it was graded. Re-grade it with --regrade."
