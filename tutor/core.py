@@ -105,7 +105,9 @@ def resolve_file(workspace: Workspace | None, exercise: Exercise, file: Path | N
         from tutor.errors import NotAWorkspace
 
         raise NotAWorkspace(str(Path.cwd()))
-    if not path.is_file():
+    # Only a name with nothing behind it is a usage error: a FIFO, a folder or a link to a device
+    # is the student's file gone wrong, and the check says so (unsafe_file) without reading it.
+    if not os.path.lexists(path):
         raise UsageError(
             f"There is no file {path} for exercise {exercise.id}.",
             f"Run `tutor reset {exercise.id}` to restore the stub."

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import secrets
 import select
 import shutil
@@ -324,6 +325,7 @@ class Worker:
 
     def _keep_output(self, text: str, dropped: int) -> None:
         """Keep at most `output_chars` for the whole check; count the rest."""
+        text = printable(text)
         room = max(0, self.limits.output_chars - len(self.output))
         self.output += text[:room]
         self.output_dropped += dropped + max(0, len(text) - room)
@@ -474,7 +476,7 @@ class Worker:
         error = reply.get("error")
         result = Reply(
             ok=reply.get("ok") is True,
-            error=error if isinstance(error, dict) else None,
+            error=_printable_strings(error) if isinstance(error, dict) else None,
             seconds=float(reply.get("seconds", 0.0) or 0.0),
             forbidden_attempts=attempts,
             extra={k: v for k, v in reply.items() if k in ("found", "module_names", "aliases")},
@@ -510,6 +512,31 @@ class Worker:
             kind = "cpu" if name == "SIGXCPU" else "crashed"
             self._fail(WorkerFailure(kind, f"the process was killed by {name}", code))
         self._fail(WorkerFailure("exited", f"the process exited with exit code {code}", code))
+
+
+# Terminal control characters: C0 (but tab and newline), DEL, C1 (e.g. the one-byte CSI U+009B),
+# and the bidirectional overrides that make text read differently from what it is.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Text from the student's code made safe to show: control characters are spelled out
+    (ESC becomes \\x1b), so printed output cannot clear the screen or repaint the verdict."""
+    text = text.replace("\r\n", "\n")
+    return _CONTROL.sub(
+        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text
+    )
+
+
+def _printable_strings(value: Any) -> Any:
+    """Every string in a reply's error description, made printable (messages, frames, code)."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {k: _printable_strings(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_printable_strings(v) for v in value]
+    return value
 
 
 def _children_map() -> dict[int, list[int]]:
