@@ -130,7 +130,7 @@ def test_verdict_names_file_and_gives_a_reproducer() -> None:
     exec(
         compile(
             example.reproduce.replace(
-                "from wrong_flipped_kernel import corr2d  # run this inside corr2d/",
+                "from wrong_flipped_kernel import corr2d",
                 "from solutions.corr2d import corr2d",
             ),
             "<reproduce>",
@@ -156,3 +156,14 @@ def test_a_reused_earlier_stub_is_named_not_the_file_being_checked(tmp_path: Pat
     )
     assert result.status is Status.NOT_IMPLEMENTED
     assert "conv2d.py" in result.message and "tutor check conv2d" in result.message
+
+
+def test_wire_keeps_the_shape_of_zero_d_and_non_contiguous_arrays() -> None:
+    """A 0-d array (a loss) stays 0-d: shape is part of the verdict, so the wire must not change it."""
+    import numpy as np
+
+    scalar = _roundtrip(np.array(2.5))
+    assert isinstance(scalar, np.ndarray) and scalar.shape == () and scalar == 2.5
+    transposed = np.arange(6.0).reshape(2, 3).T
+    back = _roundtrip(transposed)
+    assert back.shape == (3, 2) and np.array_equal(back, transposed)

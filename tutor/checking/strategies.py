@@ -683,3 +683,259 @@ def augment_cases(draw: st.DrawFn) -> Case:
     if draw(st.booleans()):
         keywords["jitter"] = draw(st.sampled_from([0.0, 0.1, 0.25, 0.5, 0.9]))
     return Case.of(("x", draw(chw_images(min_side=2))), ("rng", draw(rng_seeds())), **keywords)
+
+
+# -- session 3: optimizers, dropout, receptive field --
+@st.composite
+def distinct_nchw(draw: st.DrawFn, max_side: int = 6) -> tuple[int, int, int, int]:
+    """N, C, H and W all different (1 to max_side), so that any axis mix-up changes the shape."""
+    sizes = draw(st.lists(st.integers(1, max_side), min_size=4, max_size=4, unique=True))
+    return tuple(sizes)  # type: ignore[return-value]
+
+
+@st.composite
+def global_pool_cases(draw: st.DrawFn) -> Case:
+    """Feature maps (N, C, H, W) with N, C, H, W all different."""
+    return Case.of(("x", draw(float_arrays(draw(distinct_nchw())))))
+
+
+@st.composite
+def receptive_field_cases(draw: st.DrawFn, max_layers: int = 6) -> Case:
+    """A stack of 1 to 6 layers, each (kernel 1–7, stride 1–3): a receptive field of at most 2,185."""
+    layer = st.tuples(st.integers(1, 7), st.integers(1, 3))
+    return Case.of(("layers", draw(st.lists(layer, min_size=1, max_size=max_layers))))
+
+
+@dataclass(frozen=True)
+class OptimizerRun:
+    """A short training run drawn for an optimizer check: the check replays it with torch.optim.
+
+    grads[k] is the gradient of step k + 1; the student is asked for the LAST step, from the state
+    torch's optimizer reached after the steps before it, so every step of a run gets compared.
+    """
+
+    param: np.ndarray
+    grads: tuple[np.ndarray, ...]
+    lr: float
+    settings: tuple[tuple[str, object], ...]
+    """Hyperparameters given to the student by keyword (left out: the default)."""
+
+
+OPTIMIZER_MAX_STEPS = 6
+
+
+@st.composite
+def optimizer_runs(draw: st.DrawFn, kind: str) -> OptimizerRun:
+    """A parameter of 1 to 3 dimensions, 1 to 6 gradients, a learning rate and, by kind:
+
+    - "sgd": a momentum in (0, 1), always given (it has no default);
+    - "adam": betas and eps left to their defaults or given, with eps up to 0.5 so that where
+      eps goes (inside or outside the square root) changes the result.
+
+    The learning rate is never 1, where "lr applied to the velocity" and torch's form agree.
+    """
+    shape = draw(small_shapes(max_dims=3, max_side=4))
+    steps = draw(st.integers(1, OPTIMIZER_MAX_STEPS))
+    param = draw(float_arrays(shape))
+    grads = tuple(draw(float_arrays(shape)) for _ in range(steps))
+    lr = draw(st.sampled_from([0.1, 0.5, 0.05, 0.25, 0.01]))
+    settings: list[tuple[str, object]] = []
+    if kind == "sgd":
+        settings.append(("momentum", draw(st.sampled_from([0.9, 0.5, 0.75, 0.25, 0.99]))))
+    else:
+        if draw(st.booleans()):
+            settings.append(("betas", draw(st.sampled_from([(0.9, 0.999), (0.5, 0.75), (0.8, 0.9)]))))
+        if draw(st.booleans()):
+            settings.append(("eps", draw(st.sampled_from([1e-8, 1e-3, 0.1, 0.5]))))
+    return OptimizerRun(param, grads, lr, tuple(settings))
+
+
+DROPOUT_PROBABILITIES = (0.25, 0.5, 0.75, 0.1, 0.9, 0.0)
+"""Drop probabilities p: 0 (keep everything) included, 1 excluded (the scale 1/(1 − p) is undefined).
+Shrinking goes to the first, 0.25, not 0.5: at p = 0.5, p and 1 − p agree and so do several bugs."""
+
+
+def dropout_probabilities() -> st.SearchStrategy[float]:
+    """Mostly the usual values, sometimes any p in [0, 0.95]."""
+    anything = st.floats(0.0, 0.95, allow_nan=False, allow_subnormal=False)
+    return st.one_of(st.sampled_from(DROPOUT_PROBABILITIES), anything)
+
+
+@st.composite
+def dropout_cases(draw: st.DrawFn) -> Case:
+    """Activations of 1 to 4 dimensions (sides usually different), a drop probability and a seed."""
+    x = draw(float_arrays(draw(small_shapes(max_dims=4, max_side=5))))
+    return Case.of(("x", x), ("p", draw(dropout_probabilities())), ("rng", draw(rng_seeds())))
+
+
+DROPOUT_LARGE = 20_000
+"""Units in an expected-value case: the mean of the output is then within a few percent of the mean of x."""
+
+
+@st.composite
+def dropout_mean_cases(draw: st.DrawFn) -> Case:
+    """Many units (2 × 10,000) of a few distinct values, a drop probability up to 0.75, and a seed."""
+    values = draw(st.lists(st.integers(-8, 8).filter(bool).map(lambda k: k / 2), min_size=1, max_size=3))
+    x = np.resize(np.array(values), DROPOUT_LARGE).reshape(2, DROPOUT_LARGE // 2)
+    p = draw(st.sampled_from([0.5, 0.25, 0.75, 0.1]))
+    return Case.of(("x", x), ("p", p), ("rng", draw(rng_seeds())))
+
+
+@st.composite
+def dropout_backward_cases(draw: st.DrawFn) -> Case:
+    """dout, a boolean keep mask of the same shape (as dropout draws it) and the drop probability."""
+    shape = draw(small_shapes(max_dims=4, max_side=5))
+    p = draw(dropout_probabilities())
+    keep = np.random.default_rng(draw(rng_seeds())).random(shape) >= p
+    return Case.of(("dout", draw(float_arrays(shape))), ("keep", keep), ("p", p))
+
+
+@dataclass(frozen=True)
+class GradientProblem:
+    """A scalar function (by name), the point x where to differentiate it, its parameters, and h.
+
+    The check turns the name into a NumPy expression for the student's side and a torch function
+    for autograd. h is left out (None: the default 1e-5) or given: up to 1e-2 for the quadratic
+    functions, where central differences are exact whatever h is, so that a forward difference or a
+    point left shifted by h shows clearly; at most 1e-4 for the others.
+    """
+
+    name: str
+    x: np.ndarray
+    params: tuple[tuple[str, object], ...]
+    h: float | None
+
+
+GRADIENT_FUNCTIONS = ("quadratic", "quadratic_form", "cubic", "tanh", "log_sum_exp", "cross_entropy", "norm")
+EXACT_FOR_ANY_H = ("quadratic", "quadratic_form")
+
+
+@st.composite
+def gradient_problems(draw: st.DrawFn) -> GradientProblem:
+    """x of 1 to 3 dimensions (1-D for a quadratic form or a cross-entropy), values in [−2, 2]."""
+    name = draw(st.sampled_from(GRADIENT_FUNCTIONS))
+    vector = name in ("quadratic_form", "cross_entropy")
+    shape = (draw(st.integers(2, 6)),) if vector else draw(small_shapes(max_dims=3, max_side=4))
+    x = draw(float_arrays(shape, bound=2.0))
+    params: dict[str, object] = {}
+    if name == "quadratic":
+        params = {"a": draw(float_arrays(shape)), "b": draw(float_arrays(shape))}
+    elif name in ("cubic", "tanh"):
+        params = {"a": draw(float_arrays(shape))}
+    elif name == "quadratic_form":
+        params = {"A": draw(float_arrays((shape[0], shape[0])))}
+    elif name == "cross_entropy":
+        params = {"label": draw(st.integers(0, shape[0] - 1))}
+    steps = [None, 1e-3, 1e-2] if name in EXACT_FOR_ANY_H else [None, 1e-4]
+    return GradientProblem(name, x, tuple(params.items()), draw(st.sampled_from(steps)))
+
+
+# -- session 3: backward passes --
+# Every backward case carries `dout`, the upstream gradient, shaped like the forward output, so the
+# student's function receives exactly what it would receive inside a network. Values come from
+# float_arrays: mostly halves, so exact zeros (ReLU's kink) and ties (max pooling) are common.
+
+
+def _seeded(draw: st.DrawFn) -> np.random.Generator:
+    return np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+
+
+@st.composite
+def relu_backward_cases(draw: st.DrawFn) -> Case:
+    """dout and x of one shape (any ndim); about a third of x is exactly 0, where ReLU's gradient is 0."""
+    shape = draw(small_shapes())
+    x = draw(float_arrays(shape))
+    x = np.where(_seeded(draw).random(shape) < 0.3, 0.0, x)
+    return Case.of(("dout", draw(float_arrays(shape))), ("x", x))
+
+
+@st.composite
+def cross_entropy_cases(draw: st.DrawFn) -> Case:
+    """logits (N, K) and integer labels (N,) in [0, K): small logits, logits in the thousands (where
+    exp overflows), or rows of very different magnitude. N and K are drawn apart so a swap shows."""
+    n, k = draw(st.integers(1, 5)), draw(st.integers(2, 6))
+    logits = draw(float_arrays((n, k)))
+    kind = draw(st.sampled_from(["small", "huge", "mixed"]))
+    if kind == "huge":
+        logits = logits * 250.0 + draw(st.sampled_from([1000.0, -1000.0, 3000.0]))
+    elif kind == "mixed":
+        logits = logits * 10.0 ** _seeded(draw).integers(0, 4, size=(n, 1))
+    labels = np.array(draw(st.lists(st.integers(0, k - 1), min_size=n, max_size=n)), dtype=np.int64)
+    return Case.of(("logits", logits), ("labels", labels))
+
+
+@st.composite
+def conv2d_backward_cases(draw: st.DrawFn) -> Case:
+    """dout (N, C_out, H_out, W_out), x and w of a valid conv2d; stride and padding as ints or pairs,
+    sometimes left at their defaults."""
+    config = draw(conv_configs())
+    x = draw(float_arrays((config.batch, config.c_in, config.height, config.width)))
+    w = draw(float_arrays((config.c_out, config.c_in, *config.kernel)))
+    dout = draw(float_arrays((config.batch, config.c_out, *config.output_size())))
+    keywords: dict[str, object] = {"stride": config.stride_arg, "padding": config.padding_arg}
+    for name, default in (("stride", 1), ("padding", 0)):
+        if keywords[name] == default and draw(st.booleans()):
+            del keywords[name]
+    return Case.of(("dout", dout), ("x", x), ("w", w), **keywords)
+
+
+def pool_output_size(shape: tuple[int, ...], config: PoolConfig) -> tuple[int, int]:
+    return tuple(  # type: ignore[return-value]
+        (n + 2 * p - k) // s + 1
+        for n, p, k, s in zip(shape[2:], config.padding, config.kernel, config.stride)
+    )
+
+
+def _pool_keywords(config: PoolConfig) -> dict[str, object]:
+    keywords: dict[str, object] = {}
+    if config.stride_arg is not None:
+        keywords["stride"] = config.stride_arg
+    if config.padding_arg != 0:
+        keywords["padding"] = config.padding_arg
+    return keywords
+
+
+@st.composite
+def pool_input_shapes(draw: st.DrawFn, config: PoolConfig) -> tuple[int, int, int, int]:
+    sides = [draw(st.integers(max(1, k - 2 * p), MAX_SIDE)) for k, p in zip(config.kernel, config.padding)]
+    return (draw(st.integers(1, MAX_BATCH)), draw(st.integers(1, MAX_CHANNELS)), sides[0], sides[1])
+
+
+@st.composite
+def max_pool2d_backward_cases(draw: st.DrawFn) -> Case:
+    """dout, x and a valid pooling; half the inputs hold only a few distinct values, so most windows
+    have a tied maximum, and some inputs are all negative (a padded 0 must never win)."""
+    config = draw(pool_configs())
+    shape = draw(pool_input_shapes(config))
+    if draw(st.booleans()):
+        x = _seeded(draw).integers(-1, 2, size=shape) / 2  # -0.5, 0 and 0.5 only: ties everywhere
+    else:
+        x = draw(float_arrays(shape))
+    if draw(st.booleans()):
+        x = -np.abs(x) - 0.5
+    dout = draw(float_arrays(shape[:2] + pool_output_size(shape, config)))
+    return Case.of(("dout", dout), ("x", x), ("kernel_size", config.kernel_arg), **_pool_keywords(config))
+
+
+@st.composite
+def avg_pool2d_backward_cases(draw: st.DrawFn) -> Case:
+    """dout, the input's shape x_shape (a tuple of ints) and a valid pooling."""
+    config = draw(pool_configs())
+    shape = draw(pool_input_shapes(config))
+    dout = draw(float_arrays(shape[:2] + pool_output_size(shape, config)))
+    return Case.of(
+        ("dout", dout), ("x_shape", shape), ("kernel_size", config.kernel_arg), **_pool_keywords(config)
+    )
+
+
+@st.composite
+def batch_norm_backward_cases(draw: st.DrawFn) -> Case:
+    """dout and x (N, C, H, W), gamma (C,), and eps left at 1e-5 or large enough to matter."""
+    shape = draw(batch_shapes(min_channels=2))
+    dims = (shape.batch, shape.channels, shape.height, shape.width)
+    x = draw(float_arrays(dims))
+    gamma = draw(float_arrays((shape.channels,)))
+    dout = draw(float_arrays(dims))
+    eps = draw(st.sampled_from([None, 0.1, 0.5, 1.0]))
+    keywords = {} if eps is None else {"eps": eps}
+    return Case.of(("dout", dout), ("x", x), ("gamma", gamma), **keywords)

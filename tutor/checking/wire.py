@@ -44,7 +44,8 @@ def _encode(value: Any, buffers: list[bytes], depth: int = 0) -> Any:
     if isinstance(value, np.ndarray):
         if value.dtype.kind not in _ARRAY_KINDS or value.dtype.itemsize > 16:
             return {"t": "other", "type": f"numpy.ndarray[{value.dtype}]", "repr": _short_repr(value)}
-        data = np.ascontiguousarray(value)
+        # Not np.ascontiguousarray: it turns a 0-d array into shape (1,), and shape is part of the verdict.
+        data = value if value.flags.c_contiguous else np.array(value, order="C")
         buffers.append(data.tobytes())
         return {"t": "nd", "dtype": data.dtype.str, "shape": list(data.shape), "buf": len(buffers) - 1}
     if isinstance(value, np.generic) and value.dtype.kind in _ARRAY_KINDS:

@@ -1,0 +1,22 @@
+"""Reference solution for avg_pool2d_backward: every cell of a window gets dout / (kh·kw)."""
+
+import numpy as np
+
+
+def _pair(value):
+    return (value, value) if isinstance(value, int) else (int(value[0]), int(value[1]))
+
+
+def avg_pool2d_backward(dout, x_shape, kernel_size, stride=None, padding=0):
+    kh, kw = _pair(kernel_size)
+    sh, sw = _pair(kernel_size if stride is None else stride)
+    ph, pw = _pair(padding)
+    n, c, h, w = x_shape
+    dx_pad = np.zeros((n, c, h + 2 * ph, w + 2 * pw))
+    # Each output is (sum of kh·kw cells) / (kh·kw), padded zeros counted, so d out / d cell = 1/(kh·kw).
+    share = dout / (kh * kw)
+    for i in range(dout.shape[2]):
+        for j in range(dout.shape[3]):
+            # += : with stride < kernel the windows overlap, and a cell collects from each of them.
+            dx_pad[:, :, i * sh : i * sh + kh, j * sw : j * sw + kw] += share[:, :, i, j, None, None]
+    return dx_pad[:, :, ph : ph + h, pw : pw + w]

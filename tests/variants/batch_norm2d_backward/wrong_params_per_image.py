@@ -1,0 +1,14 @@
+# expect: wrong_shape | not summed over the batch
+# dgamma and dbeta summed over H and W only: shape (N, C).
+import numpy as np
+
+
+def batch_norm2d_backward(dout, x, gamma, eps=1e-5):
+    axes = (0, 2, 3)
+    mu = x.mean(axis=axes, keepdims=True)
+    var = x.var(axis=axes, keepdims=True)
+    inv = 1.0 / np.sqrt(var + eps)
+    x_hat = (x - mu) * inv
+    g = dout * gamma[None, :, None, None]
+    dx = inv * (g - g.mean(axis=axes, keepdims=True) - x_hat * (g * x_hat).mean(axis=axes, keepdims=True))
+    return dx, (dout * x_hat).sum(axis=(2, 3)), dout.sum(axis=(2, 3))

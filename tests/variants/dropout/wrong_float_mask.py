@@ -1,0 +1,11 @@
+# expect: wrong_dtype | boolean mask
+import numpy as np
+
+
+def dropout(x, p, rng):
+    keep = (np.random.default_rng(rng).random(x.shape) >= p).astype(float)
+    return x * keep / (1 - p), keep
+
+
+def dropout_backward(dout, keep, p):
+    return dout * keep / (1 - p)

@@ -1,0 +1,20 @@
+# expect: failed | one-sided
+import numpy as np
+
+
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.zeros_like(x)
+    fx = f(x)
+    for i in np.ndindex(x.shape):
+        down = x.copy()
+        down[i] -= h
+        grad[i] = (fx - f(down)) / h
+    return grad
+
+
+# -- Given: do not change ------------------------------------------------------------------------------
+def numerical_gradient_of(expression, x, params, h=None):
+    def f(point):
+        return float(eval(expression, {"np": np}, {**params, "x": point}))
+
+    return numerical_gradient(f, x) if h is None else numerical_gradient(f, x, h)

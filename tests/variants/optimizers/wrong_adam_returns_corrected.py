@@ -1,0 +1,14 @@
+# expect: failed | bias-corrected m̂ and v̂ as the new state
+import numpy as np
+
+
+def sgd_momentum_step(param, grad, velocity, lr, momentum):
+    velocity = momentum * velocity + grad
+    return param - lr * velocity, velocity
+
+
+def adam_step(param, grad, m, v, t, lr, betas=(0.9, 0.999), eps=1e-8):
+    b1, b2 = betas
+    m = (b1 * m + (1 - b1) * grad) / (1 - b1**t)
+    v = (b2 * v + (1 - b2) * grad**2) / (1 - b2**t)
+    return param - lr * m / (np.sqrt(v) + eps), m, v

@@ -1,0 +1,5 @@
+# expect: failed | without multiplying by dout
+
+
+def relu_backward(dout, x):
+    return (x > 0).astype(float)
