@@ -22,7 +22,7 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     """σ(x) = 1 / (1 + exp(−x)), element by element, for an array of any shape.
 
     It must stay exact (small relative error, in float64) and warning-free for large |x|:
-    sigmoid(1000) is 1.0, sigmoid(−720) is about 1.8e−313 (tiny, but not 0).
+    sigmoid(1000) is 1.0, sigmoid(−720) is about 2.03e−313 (tiny and subnormal, but not 0).
     np.exp overflows to inf above 709, so never take exp of a large positive number.
 
     Worked example: sigmoid(np.array([0.0, 2.0])) -> array([0.5, 0.88079708])

@@ -89,7 +89,8 @@ def test_textbook_answers_are_the_published_ones() -> None:
     assert _truth("why_cnn_params", None) == {"conv": (456,), "fc": (14_455_392,)}  # 3072 × 4704 + 4704
     sizes = _truth("filter_sizes", None)
     assert sizes["a_size"] == (5,) and sizes["a_filters"] == (6,)
-    assert sizes["b_size"] == (3,) and sizes["c_size"] == (3, 4)  # stride 2 rounds down: both fit
+    # Stride 2 rounds down so 4 would fit too, but the filters are odd-sized: one answer (issue 13).
+    assert sizes["b_size"] == (3,) and sizes["c_size"] == (3,)
 
 
 @pytest.mark.parametrize("exercise_id", QUESTION_IDS)
@@ -138,11 +139,11 @@ def test_pooling_parameters_hint(tmp_path: Path) -> None:
     assert check_answer(workspace, course().exercise("pooling_output"), "parameters", "0").correct
 
 
-def test_either_filter_size_that_fits_is_accepted(tmp_path: Path) -> None:
+def test_the_odd_filter_size_is_the_one_answer(tmp_path: Path) -> None:
     workspace = _workspace(tmp_path, None)
     exercise = course().exercise("filter_sizes")
     assert check_answer(workspace, exercise, "c_size", "3").correct
-    assert check_answer(workspace, exercise, "c_size", "4").correct
+    assert not check_answer(workspace, exercise, "c_size", "4").correct
     assert not check_answer(workspace, exercise, "c_size", "5").correct
     result = check_answer(workspace, exercise, "a_filters", "3")
     assert not result.correct and "depth" in (result.hint or "")

@@ -114,7 +114,30 @@ def test_equal_shapes_counterexample_carries_small_arrays_as_json(flipped) -> No
 
 
 def test_equal_shapes_render_marks_exactly_the_differing_cells(flipped) -> None:  # noqa: ANN001
+    from dataclasses import replace
+
+    from tutor.checking.result import PropertyResult
+
     example = flipped.first_failure().counterexample
+    if np.array(example.expected_values).size == 1:
+        # The shrunk case is a single value: a sentence, not an index table (issue 13).
+        text = plain(render.check_result(flipped), width=80)
+        assert "Expected 1, yours is 0." in text and "* marks" not in text
+        # Draw a multi-cell difference through the same renderer.
+        bigger = replace(
+            example,
+            expected_values=[[1.0, 2.0], [3.0, 4.0]],
+            got_values=[[1.0, 2.5], [3.0, 4.0]],
+            expected_shape=(2, 2),
+            got_shape=(2, 2),
+        )
+        failure = flipped.first_failure()
+        properties = tuple(
+            replace(p, counterexample=bigger) if p is failure else p for p in flipped.properties
+        )
+        flipped = replace(flipped, properties=properties)
+        example = bigger
+        assert isinstance(failure, PropertyResult)
     text = plain(render.check_result(flipped), width=80)
     assert "expected vs yours" in text and "* marks the cells that differ" in text
     expected, got = np.array(example.expected_values), np.array(example.got_values)

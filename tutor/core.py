@@ -117,6 +117,31 @@ def resolve_file(workspace: Workspace | None, exercise: Exercise, file: Path | N
     return path
 
 
+REPRODUCE_MAX_LINES = 30
+"""A reproduce snippet longer than this is also written to .tutor/reproduce/ID.py (a terminal scrolls)."""
+
+
+def _save_long_reproduce(
+    workspace: Workspace, exercise: Exercise, path: Path, result: CheckResult
+) -> CheckResult:
+    """Write a long reproduce snippet to a file the student can run with `python PATH` from anywhere."""
+    from dataclasses import replace
+
+    failure = result.first_failure()
+    example = failure.counterexample if failure else None
+    if failure is None or example is None or example.reproduce.count("\n") < REPRODUCE_MAX_LINES:
+        return result
+    target = workspace.state_dir() / "reproduce" / f"{exercise.id}.py"
+    folder = os.path.dirname(os.path.abspath(path))
+    header = f"import sys\n\nsys.path.insert(0, {folder!r})  # the folder of the checked file\n"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(header + example.reproduce + "\n", encoding="utf-8")
+    shown = workspace.display(target)
+    failure_now = replace(failure, counterexample=replace(example, reproduce_file=shown))
+    properties = tuple(failure_now if p is failure else p for p in result.properties)
+    return replace(result, properties=properties)
+
+
 def check_exercise(
     workspace: Workspace | None,
     exercise: Exercise,
@@ -144,10 +169,15 @@ def check_exercise(
         # The workspace's own files (and links to them) must stay inside it; a --file elsewhere
         # must stay in its own folder.
         root=workspace.root if own_file and workspace else None,
+        # A --file elsewhere may import earlier exercises (`from conv2d import conv2d`): from the
+        # current workspace's exercises/ folder when they are not next to it.
+        library=workspace.exercise_file(exercise).parent if workspace and not own_file else None,
     )
     # Digest before checking, so an edit saved during the check is not recorded as passed.
     digest = file_digest(path)
     result = run_check(exercise, path, options)
+    if workspace is not None:
+        result = _save_long_reproduce(workspace, exercise, path, result)
     if own_file:
         assert workspace is not None
         workspace.progress().record(exercise.id, str(result.status), digest)

@@ -34,6 +34,9 @@ MASK = Scale("mask", 0.0, 1.0)
 SHAPE_DIMENSIONS = "yours has {got_ndim} dimensions, the answer has {expected_ndim}"
 
 
+ONE_VALUE = "Expected {expected}, yours is {got}."
+
+
 def to_array(values: Any, shape: Any = None) -> np.ndarray:
     """Nested lists from a Counterexample back to float64 ('nan', 'inf' strings included).
 
@@ -242,7 +245,15 @@ def diff_view(example: Counterexample, with_shape_words: bool = True) -> Rendera
             to_array(example.got_values, example.got_shape),
         )
         drawable = expected.shape == got.shape or max(expected.ndim, got.ndim) <= 2
-        if expected.ndim and got.ndim and drawable:
+        if expected.size == 1 and got.size == 1:
+            # One number each: a sentence, not an index table.
+            parts.append(
+                Text(
+                    ONE_VALUE.format(expected=_cell(float(expected.item())), got=_cell(float(got.item()))),
+                    style="yellow",
+                )
+            )
+        elif expected.ndim and got.ndim and drawable:
             parts.append(ArrayDiff(expected, got, example.allowed_error))
     return Group(*parts) if parts else None
 

@@ -245,8 +245,18 @@ def _property_details(failure: PropertyResult) -> list[RenderableType]:
             )
         )
     parts.append(Rule("reproduce it in Python", style="dim"))
-    parts.append(Syntax(example.reproduce, "python", theme="ansi_dark", background_color="default"))
+    if example.reproduce_file:
+        lines = example.reproduce.count("\n") + 1
+        parts.append(Text(REPRODUCE_SAVED.format(lines=lines, path=example.reproduce_file)))
+    else:
+        # Never cropped: every line of the snippet fits in 80 columns (tutor.checking.reproduce).
+        parts.append(
+            Syntax(example.reproduce, "python", theme="ansi_dark", background_color="default", word_wrap=True)
+        )
     return parts
+
+
+REPRODUCE_SAVED = "The snippet is {lines} lines long, so it is saved in {path}: run `python {path}`."
 
 
 def _shape_words(failure: PropertyResult | None) -> str | None:

@@ -7,7 +7,7 @@ act on. The exact shape is always checked: a broadcastable but wrong shape is st
 from __future__ import annotations
 
 import numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -176,6 +176,9 @@ def as_sequence(value: Any) -> list | None:
 class IntegerComparison(Comparison):
     """An int, or a tuple of ints when the reference is a tuple."""
 
+    item_names: tuple[str, ...] = ()
+    """What each item of a tuple result is, for the message ("the separable cost"), in order."""
+
     def compare(self, expected: Any, got: Any) -> Mismatch | None:
         if isinstance(expected, tuple):
             items = as_sequence(got)
@@ -188,11 +191,19 @@ class IntegerComparison(Comparison):
                     got=format_value(got),
                 )
             for position, (want, have) in enumerate(zip(expected, items)):
-                mismatch = self.compare(want, have)
+                mismatch = IntegerComparison().compare(want, have)  # the names are for this level only
+                if mismatch is not None and isinstance(want, tuple) and mismatch.status is Status.FAILED:
+                    # A nested tuple (e.g. a shape) is shown whole, not item by item again.
+                    mismatch = replace(mismatch, message=f"returned {format_value(have)}, expected {want!r}.")
                 if mismatch is not None:
                     return Mismatch(
                         mismatch.status,
-                        f"item {position} is wrong: {mismatch.message}",
+                        (
+                            f"gave the wrong {self.item_names[position]} (item {position} of the tuple): "
+                            if position < len(self.item_names)
+                            else f"got item {position} of the tuple wrong: "
+                        )
+                        + mismatch.message,
                         expected=repr(expected),
                         got=format_value(got),
                     )

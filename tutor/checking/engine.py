@@ -18,9 +18,10 @@ from typing import Any
 import numpy as np
 
 from tutor.catalog import Exercise
-from tutor.checking import messages
+from tutor.checking import crashes, messages, output_size
 from tutor.checking.compare import Mismatch, format_value
 from tutor.checking.isolation import Isolation
+from tutor.checking.reproduce import snippet
 from tutor.checking.result import CheckResult, Counterexample, PropertyResult, Status, small_values
 from tutor.checking.sandbox import Limits, Reply, Worker, WorkerFailure
 from tutor.checking.spec import Case, ExerciseCheck, Property
@@ -50,6 +51,9 @@ class CheckOptions:
     root: Path | None = None
     """The student's folder (the workspace): the file, and links to it, must stay inside. None:
     the file's own folder."""
+    library: Path | None = None
+    """A workspace's exercises/ folder: an earlier exercise the file imports (`from conv2d import
+    conv2d`) that is not next to it is taken from there."""
     isolation: Isolation | None = None
     """None: the sandbox when this machine has one, else a plain process. Isolation.SANDBOX:
     only the sandbox (grading; raises SandboxUnavailable without one). Isolation.NONE: never."""
@@ -165,9 +169,13 @@ class _Run:
                 return Status.NOT_IMPLEMENTED, messages.NOT_IMPLEMENTED.format(**self.values()), {}
             if kind == "MemoryError":
                 return Status.MEMORY, messages.MEMORY.format(**self.values()), {}
-            text = messages.IMPORT_ERROR.format(
-                **self.values(error_type=kind, error=_error_text(error), where=_where(error))
-            ) + self._unavailable_note(error)
+            text = (
+                messages.IMPORT_ERROR.format(
+                    **self.values(error_type=kind, error=_error_text(error), where=_where(error))
+                )
+                + self._unavailable_note(error)
+                + self._earlier_exercise_note(error)
+            )
             return Status.IMPORT_ERROR, text, {"frames": error.get("frames", [])}
         found = reply.extra.get("found", {})
         for function in self.exercise.functions:
@@ -180,6 +188,22 @@ class _Run:
             if problem:
                 return Status.WRONG_SIGNATURE, problem, {}
         return None
+
+    def _earlier_exercise_note(self, error: dict) -> str:
+        """For `from conv2d import conv2d` with no conv2d.py to be found: say where it is looked for."""
+        if error.get("type") != "ModuleNotFoundError":
+            return ""
+        module = str(error.get("message", "")).split("'")[1:2]
+        if not module:
+            return ""
+        from tutor.catalog import course
+
+        name = module[0].split(".")[0]
+        if name not in {e.id for e in course().code_exercises()}:
+            return ""
+        return " " + messages.EARLIER_EXERCISE_MISSING.format(
+            **self.values(module=name, folder=os.path.dirname(self.file) or ".")
+        )
 
     def _unavailable_note(self, error: dict) -> str:
         """For a library that is not there: what the checked code can import at all."""
@@ -505,8 +529,13 @@ class _Run:
         if mismatch.status in (Status.ERROR, Status.MODIFIED_INPUT, Status.RETURNED_INPUT):
             message = mismatch.message  # already a full sentence naming the function
         else:
-            message = messages.FAILED.format(**self.values(function=prop.function, what=mismatch.message))
+            template = messages.FAILED if _continues(mismatch.message) else messages.FAILED_STANDALONE
+            message = template.format(**self.values(function=prop.function, what=mismatch.message))
         diagnosis = self.diagnose(prop, failure.case, failure.got, failures)
+        if mismatch.status is Status.WRONG_SHAPE and prop.geometry is not None:
+            diagnosis = self._size_or_value(prop, failure, failures, diagnosis)
+        if diagnosis is None and mismatch.status is Status.ERROR and failure.error:
+            diagnosis = crashes.explain(failure.error, failure.case, prop.geometry)
         return PropertyResult(
             prop.name,
             mismatch.status,
@@ -516,6 +545,34 @@ class _Run:
             diagnosis,
             weight=prop.weight,
         )
+
+    def _size_or_value(
+        self, prop: Property, failure: _Failure, failures: list[tuple[Case, Any]], value: str | None
+    ) -> str | None:
+        """A wrong shape: the output-size formula or the whole-output misconception that explains
+        more of the failing inputs (on one tiny shrunk input several agree by coincidence). A tie
+        goes to the whole-output misconception, which matches the values too."""
+        seen = [(failure.case, failure.got)] + [
+            (c, g) for c, g in failures if c is not failure.case and g is not None
+        ][-10:]
+        shapes = [(c, tuple(np.shape(g))) for c, g in seen if isinstance(g, np.ndarray)]
+        best: tuple[int, str] | None = None
+        for text in _size_formulas(prop, failure.case, shapes[0][1] if shapes else ()):
+            count = sum(text in _size_formulas(prop, c, shape) for c, shape in shapes)
+            if best is None or count > best[0]:
+                best = (count, text)
+        if best is None:
+            return value
+        if value is None:
+            return best[1]
+        explained = sum(
+            any(
+                m.message == value and self._predicts(prop, m, c, g, must_differ=True)
+                for m in prop.misconceptions
+            )
+            for c, g in seen
+        )
+        return best[1] if best[0] > explained else value
 
     def diagnose(self, prop: Property, case: Case, got: Any, failures: list[tuple[Case, Any]]) -> str | None:
         """The misconception that best explains what the student's code returned.
@@ -565,28 +622,14 @@ class _Run:
         if case is None:
             return None
         named = case.named()
-        shown = {
-            name: (
-                f"array of shape {value.shape}:\n{format_value(value)}"
-                if isinstance(value, np.ndarray)
-                else format_value(value)
-            )
-            for name, value in named.items()
-        }
-        call_args = [name if isinstance(v, np.ndarray) else format_value(v) for name, v in case.positional]
-        call_args += [
-            f"{name}={name if isinstance(v, np.ndarray) else format_value(v)}" for name, v in case.keywords
-        ]
-        call = f"{prop.function}({', '.join(call_args)})"
-        folder = self.path.parent.name or "."
-        lines = [
-            "import numpy as np",
-            f"from {self.path.stem} import {prop.function}  # run this inside {folder}/",
-        ]
-        for name, value in named.items():
-            if isinstance(value, np.ndarray):
-                lines.append(f"{name} = np.array({value.tolist()!r}, dtype=np.{value.dtype.name})")
-        lines.append(f"print({call})")
+        shown = {name: _shown(value) for name, value in named.items()}
+        call, reproduce = snippet(
+            prop.function,
+            self.path.stem,
+            self.path.parent.name or ".",
+            list(case.positional),
+            list(case.keywords),
+        )
         fields: dict[str, Any] = {}
         if mismatch is not None:
             fields = {
@@ -604,7 +647,7 @@ class _Run:
                 )
             }
             fields |= self._diff_values(prop, case, got, mismatch)
-        return Counterexample(call=call, arguments=shown, reproduce="\n".join(lines), **fields)
+        return Counterexample(call=call, arguments=shown, reproduce=reproduce, **fields)
 
     @staticmethod
     def _diff_values(prop: Property, case: Case, got: Any, mismatch: Mismatch) -> dict[str, Any]:
@@ -636,6 +679,50 @@ class _Run:
                 prop.explain_shape(case, mismatch.expected_shape, mismatch.got_shape) or None
             )
         return values
+
+
+_CONTINUING_VERBS = (
+    "got ",
+    "gave ",
+    "returned ",
+    "changed ",
+    "raised ",
+    "has ",
+    "is ",
+    "does ",
+    "did ",
+    "counts ",
+)
+
+
+def _continues(what: str) -> bool:
+    """Does `what` read on from "conv2d in exercises/conv2d.py …" (it starts with a verb)?"""
+    return what.startswith(_CONTINUING_VERBS)
+
+
+def _size_formulas(prop: Property, case: Case, got_shape: tuple) -> list[str]:
+    """The output-size formulas that give `got_shape` on this case (none when it is right)."""
+    if prop.geometry is None or not got_shape:
+        return []
+    try:
+        geometry = prop.geometry(case)
+    except Exception:  # a case the geometry does not describe
+        return []
+    return output_size.matching(geometry, tuple(got_shape))
+
+
+def _shown(value: Any) -> str:
+    """An argument as the arguments table shows it. A dict (e.g. params) is summarised by its keys
+    and shapes: its values are printed once, in the reproduce snippet."""
+    if isinstance(value, np.ndarray):
+        return f"array of shape {value.shape}:\n{format_value(value)}"
+    if isinstance(value, dict):
+        parts = [
+            f"{key}: array of shape {v.shape}" if isinstance(v, np.ndarray) else f"{key}: {format_value(v)}"
+            for key, v in value.items()
+        ]
+        return "a dict of " + str(len(parts)) + " entries (values in the snippet below):\n" + "\n".join(parts)
+    return format_value(value)
 
 
 def run_check(exercise: Exercise, path: Path, options: CheckOptions | None = None) -> CheckResult:
@@ -672,7 +759,7 @@ def run_check(exercise: Exercise, path: Path, options: CheckOptions | None = Non
         )
 
     try:
-        submission = snapshot(run.path, options.root)
+        submission = snapshot(run.path, options.root, options.library)
     except FileNotFoundError:
         return finish(Status.MISSING_FILE, messages.MISSING_FILE.format(**run.values()))
     except UnsafeFile as error:

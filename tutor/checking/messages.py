@@ -2,6 +2,9 @@
 
 PASSED = "{function_list} in {file} {agree} with the reference on {examples} inputs. Well done!"
 FAILED = "{function} in {file} {what}"
+"""For a `what` that continues the sentence: "got 1 of 6 values wrong …", "returned shape …"."""
+FAILED_STANDALONE = "{function} in {file} is not right yet: {what}"
+"""For a `what` that is a sentence of its own ("The trained model …", "forward() does not …")."""
 NOT_IMPLEMENTED = (
     "{function} in {file} still raises NotImplementedError. Replace that line with your "
     "implementation, then run `tutor check {exercise}` again."
@@ -36,6 +39,11 @@ FORBIDDEN_LIBRARY_LOADED = (
     "the point is to write it yourself with NumPy."
 )
 IMPORT_ERROR = "Importing {file} raised {error_type}: {error}{where}. Fix it so the file imports cleanly."
+EARLIER_EXERCISE_MISSING = (
+    "{module}.py is your solution to an earlier exercise. Put a copy of it in {folder}/ next to the "
+    "file, or run this command from inside your workspace: `tutor check {exercise} --file ...` then "
+    "takes it from the workspace's exercises/{module}.py."
+)
 IMPORT_EXITED = (
     "Importing {file} called exit ({detail}). Exiting never passes a check: remove the exit call{where}."
 )

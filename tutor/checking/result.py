@@ -67,6 +67,8 @@ class Counterexample:
     """The largest |got − expected| the tolerance accepts, as a number (cells beyond it differ)."""
     shape_explanation: str | None = None
     """When the shapes differ: which size is wrong and the formula to check, in words."""
+    reproduce_file: str | None = None
+    """Where a long reproduce snippet was also saved, runnable as `python PATH` from anywhere."""
 
 
 # Arrays up to this many elements travel in a Counterexample as nested lists (JSON-friendly).

@@ -96,6 +96,9 @@ class Property:
     """Fail if the result shares memory with an input (the statement promises a new array)."""
     explain_shape: Callable[[Case, tuple, tuple], str] | None = None
     """Turns a shape mismatch into words, e.g. which output-size formula went wrong."""
+    geometry: Callable[[Case], Any] | None = None
+    """For a sliding-window output: the case's sizes, kernel, stride and padding as an
+    output_size.Geometry, so a wrong output size and an output-size crash can be named."""
     simplify_arrays: bool = True
     """After shrinking, zero out array elements that do not matter to the failure (set False
     when zeros would make an input invalid, e.g. probabilities that must sum to one)."""

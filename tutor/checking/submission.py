@@ -141,11 +141,14 @@ def _imported_names(source: bytes) -> set[str]:
     return names
 
 
-def snapshot(path: Path, root: Path | None = None) -> Submission:
+def snapshot(path: Path, root: Path | None = None, library: Path | None = None) -> Submission:
     """Read the exercise file and, transitively, the sibling modules (NAME.py next to it) it imports.
 
     The exercise file must pass read_regular_file (else FileNotFoundError or UnsafeFile); a
     sibling that does not is left out, so importing it fails in the worker like a missing module.
+    `library` (a workspace's exercises/ folder) is where an imported NAME.py that is not next to
+    the file is looked for: `tutor check ID --file PATH` from a workspace finds the earlier
+    exercises there. Its files pass the same rules, with `library` as their root.
     """
     path = Path(path)
     folder = path.parent
@@ -155,10 +158,16 @@ def snapshot(path: Path, root: Path | None = None) -> Submission:
     while todo:
         for name in sorted(_imported_names(todo.pop())):
             candidate = f"{name}.py"
-            if candidate in files or not (folder / candidate).exists():
+            if candidate in files:
+                continue
+            if (folder / candidate).exists():
+                where, base = folder / candidate, root
+            elif library is not None and (Path(library) / candidate).exists():
+                where, base = Path(library) / candidate, Path(library)
+            else:
                 continue
             try:
-                files[candidate] = read_regular_file(folder / candidate, root)
+                files[candidate] = read_regular_file(where, base)
             except (OSError, UnsafeFile):
                 continue
             todo.append(files[candidate])

@@ -165,3 +165,17 @@ def argument_misconceptions(by_hand: Pool, padding_ignored: str) -> tuple[Miscon
         ),
         Misconception(CEIL, variant(by_hand, ceil=True)),
     )
+
+
+def geometry(case: Case) -> Any:
+    """The output-size geometry of a pooling case (the stride defaults to the kernel size)."""
+    from tutor.checking.output_size import Geometry
+
+    args = arguments(case)
+    kernel = ref.pair(args["kernel_size"])
+    return Geometry(
+        n=(int(case["x"].shape[2]), int(case["x"].shape[3])),
+        f=kernel,
+        s=ref.pair(args["kernel_size"] if args["stride"] is None else args["stride"]),
+        p=ref.pair(args["padding"]),
+    )

@@ -55,3 +55,17 @@ def explain_output_size(axis_names: tuple[str, str] = ("height", "width")) -> An
         return "; ".join(lead + notes) + "." if lead or notes else ""
 
     return explain
+
+
+def conv_geometry(case: Any) -> Any:
+    """The output-size geometry of a convolution case (x, w or k, stride, padding)."""
+    from tutor.checking.output_size import Geometry
+
+    k = case.get("w", case.get("k"))
+    x = case.get("x")
+    return Geometry(
+        n=tuple(int(v) for v in x.shape[-2:]),  # type: ignore[arg-type]
+        f=tuple(int(v) for v in k.shape[-2:]),  # type: ignore[arg-type]
+        s=pair(case.get("stride", 1) or 1),
+        p=pair(case.get("padding", 0) or 0),
+    )

@@ -93,5 +93,8 @@ class TupleComparison(Comparison):
         for position, (name, comparison, want, have) in enumerate(zip(self.names, self.items, expected, got)):
             mismatch = comparison.compare(want, have)
             if mismatch is not None:
-                return replace(mismatch, message=f"gave the wrong {name} (item {position} of the tuple): {mismatch.message}")
+                return replace(
+                    mismatch,
+                    message=f"gave the wrong {name} (item {position} of the tuple): {mismatch.message}",
+                )
         return None

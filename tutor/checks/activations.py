@@ -26,7 +26,7 @@ SIGMOID_OVERFLOW = (
 )
 SIGMOID_NAIVE_TAIL = (
     "np.exp(−x) overflowed to inf for x < −709 (NumPy warns 'overflow encountered in exp'), so 1/(1 + inf) "
-    "became 0, but sigmoid(−720) ≈ 1.8e−313 is not 0. For x < 0 use exp(x)/(1 + exp(x)), which never overflows."
+    "became 0, but sigmoid(−720) ≈ 2.03e−313 is not 0. For x < 0 use exp(x)/(1 + exp(x)), which never overflows."
 )
 # 1 − σ(−x) and 0.5·(1 + tanh(x/2)) both round to exactly 0 below x ≈ −37, where the tail cases live:
 # the two are told apart only by luck, so one message names both.
@@ -46,7 +46,7 @@ SIGMOID_FLOAT32 = (
 SIGMOID_WIDER = (
     "returned {dtype}, but float64 input calls for a float64 result: convert back with .astype(np.float64)."
 )
-TAIL_VALUES = "{wrong} of {size} values are not exact; the worst is at index {index}: expected {expected:.6g}, got {got:.6g}."
+TAIL_VALUES = "got {wrong} of {size} values that are not exact; the worst is at index {index}: expected {expected:.6g}, got {got:.6g}."
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ CHECK = ExerciseCheck(
             ),
             explicit=pool.explicit,
             explain_shape=pool.explain_shape,
+            geometry=pool.geometry,
             max_examples=80,
         ),
     )

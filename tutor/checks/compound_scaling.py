@@ -252,7 +252,7 @@ CHECK = ExerciseCheck(
             function="scale_network",
             cases=strategies.scale_network_cases,
             expect=_network_expect,
-            comparison=IntegerComparison(),
+            comparison=IntegerComparison(item_names=("number of layers", "number of channels", "resolution")),
             misconceptions=(
                 Misconception(NO_MINIMUM, _network_variant(size=round, only_if_zero=True)),
                 Misconception(ZERO_CHANNELS, _network_variant(size=int, only_if_zero=True)),

@@ -42,6 +42,22 @@ EDGE_PADDING = (
 ONE_SIDED_PADDING = "You padded only one side of each axis; padding p adds p zeros before and p after."
 
 
+BIAS_LAST_AXIS = (
+    "Your bias was added along the last axis (the width), not the channel axis: b has shape (C_out,), "
+    "so reshape it to (1, C_out, 1, 1) (b[None, :, None, None]) before adding, or add b[o] to output channel o."
+)
+
+
+def _bias_last_axis(case: Case) -> np.ndarray | None:
+    b = case.get("b")
+    if b is None:
+        return None
+    out = _variant(b=None)(case)
+    if out.shape[-1] != b.shape[0]:
+        return None  # the student's code would have crashed, not returned
+    return out + b
+
+
 def _expect(case: Case) -> np.ndarray:
     return ref.conv2d(case["x"], case["w"], case.get("b"), case.get("stride", 1), case.get("padding", 0))
 
@@ -142,9 +158,11 @@ CHECK = ExerciseCheck(
                 Misconception(PADDING_DEFAULT, _padded_by_default),
                 Misconception(EDGE_PADDING, _edge_padded),
                 Misconception(ONE_SIDED_PADDING, _one_sided),
+                Misconception(BIAS_LAST_AXIS, _bias_last_axis),
             ),
             explicit=_explicit,
             explain_shape=ref.explain_output_size(),
+            geometry=ref.conv_geometry,
             max_examples=80,
         ),
     )

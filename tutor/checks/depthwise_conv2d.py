@@ -126,6 +126,7 @@ CHECK = ExerciseCheck(
             ),
             explicit=_explicit,
             explain_shape=ref.explain_output_size(),
+            geometry=ref.conv_geometry,
             max_examples=60,
         ),
     )

@@ -22,6 +22,10 @@ DEPTHWISE_TIMES_COUT = (
     "Your depthwise part has a factor c_out: a depthwise convolution has one k×k filter per INPUT channel "
     "and produces c_in channels, so it costs h_out·w_out·c_in·k²."
 )
+DEPTHWISE_COUT = (
+    "Your depthwise part uses c_out where it needs c_in: the depthwise k×k convolution runs one filter per "
+    "INPUT channel, so it costs h_out·w_out·c_in·k²; only the 1×1 pointwise part produces c_out channels."
+)
 STANDARD_NO_CIN = (
     "Your standard count forgets c_in: each output value sums over all c_in input channels, c_in·k² products."
 )
@@ -77,7 +81,7 @@ CHECK = ExerciseCheck(
             function="depthwise_separable_cost",
             cases=strategies.separable_cost_cases,
             expect=_measured,
-            comparison=IntegerComparison(),
+            comparison=IntegerComparison(item_names=("standard cost", "separable cost")),
             misconceptions=(
                 Misconception(NO_POINTWISE, _formula(_std, lambda h, w, ci, co, k: h * w * ci * k * k)),
                 Misconception(POINTWISE_ONLY, _formula(_std, lambda h, w, ci, co, k: h * w * ci * co)),
@@ -85,6 +89,10 @@ CHECK = ExerciseCheck(
                 Misconception(
                     DEPTHWISE_TIMES_COUT,
                     _formula(_std, lambda h, w, ci, co, k: h * w * ci * co * k * k + h * w * ci * co),
+                ),
+                Misconception(
+                    DEPTHWISE_COUT,
+                    _formula(_std, lambda h, w, ci, co, k: h * w * co * k * k + h * w * ci * co),
                 ),
                 Misconception(STANDARD_NO_CIN, _formula(lambda h, w, ci, co, k: h * w * co * k * k, _sep)),
                 Misconception(

@@ -61,7 +61,7 @@ LOW_ACCURACY = (
 NOT_FINITE_WEIGHTS = "The trained weight {name} contains NaN or infinity: lower the learning rate."
 
 PADDED_CONV = (
-    " Your first convolution seems to pad the input (DDL's LeNet pads 28×28 MNIST digits by 2); "
+    " Your first convolution seems to pad the input (DDL's LeNet pads its 28×28 Fashion-MNIST images by 2); "
     "here the input is already 32×32, so use no padding."
 )
 HINTS = {

@@ -156,6 +156,7 @@ CHECK = ExerciseCheck(
             expect=_expect,
             misconceptions=(
                 Misconception(RELU_BEFORE_ADD, _variant(relu_before_add=True)),
+                Misconception(RELU_BEFORE_ADD, _variant(relu_before_add=True, no_final_relu=True)),
                 Misconception(NO_FINAL_RELU, _variant(no_final_relu=True)),
                 Misconception(NO_SHORTCUT, _variant(no_shortcut=True)),
                 Misconception(IGNORED_PROJECTION, _variant(ignore_projection=True)),

@@ -75,7 +75,7 @@ CHECK = ExerciseCheck(
             function="vgg_arithmetic",
             cases=strategies.vgg_config_cases,
             expect=_measured,
-            comparison=IntegerComparison(),
+            comparison=IntegerComparison(item_names=("output shape", "parameter count")),
             misconceptions=(
                 Misconception(NO_BIAS, _walk(params=lambda ci, c: 9 * ci * c)),
                 Misconception(NO_PADDING, _walk(conv_side=lambda n: n - 2)),

@@ -18,7 +18,9 @@ NO_STRIDE = (
     "You ignored the stride. With stride s the window moves s pixels per step: n_out = ⌊(n + 2p − f)/s⌋ + 1."
 )
 OFF_BY_ONE = (
-    "Off by one: with stride 1 and no padding, f = n − n_out + 1 (a 5×5 filter on 32 pixels gives 28)."
+    "Off by one: solve n_out = ⌊(n + 2p − f)/s⌋ + 1 for f, which gives f = n + 2p − s·(n_out − 1) "
+    "(with s = 1 and p = 0 that is f = n − n_out + 1: a 5×5 filter on 32 pixels gives 28). "
+    "Check your f in the formula with this layer's own s and p."
 )
 ONE_SIDED = "Padding p adds p pixels on each side, so the padded input has n + 2p pixels, not n + p."
 
@@ -27,7 +29,9 @@ def _layer(rng: random.Random, size: int) -> dict[str, int]:
     while True:
         f = rng.choice([1, 3, 3, 5, 5, 7])
         s = rng.choice([1, 1, 2])
-        p = rng.choice([0, 0, 1, (f - 1) // 2])
+        # Realistic layers: padding at most (f − 1)/2 ("same"), so a layer never grows the volume
+        # (a 1×1 filter is never padded).
+        p = rng.choice(sorted({0, min(1, (f - 1) // 2), (f - 1) // 2}))
         if f <= size + 2 * p:
             return {"f": f, "s": s, "p": p, "k": rng.choice([6, 8, 12, 16, 24, 32, 48, 64])}
 
@@ -66,9 +70,11 @@ def _measure(spec: Mapping[str, Any]) -> dict[str, tuple[int, ...]]:
         made = _layers.output_shape(
             _layers.conv(depth, layer["k"], layer["f"], layer["s"], layer["p"]), depth, size, size
         )
+        # Filters are odd-sized (the statement says so): with stride 2 an even neighbour of the
+        # right f would fit too, and one answer per layer is wanted.
         accepted[f"{name}_size"] = tuple(
             f
-            for f in range(1, size + 2 * layer["p"] + 1)
+            for f in range(1, size + 2 * layer["p"] + 1, 2)
             if _layers.fits(depth, size, size, f, layer["s"], layer["p"], made)
         )
         accepted[f"{name}_filters"] = (made[0],)
@@ -103,7 +109,7 @@ QUESTION = Question(
         part
         for name in LAYERS
         for part in (
-            Part(f"{name}_size", f"the filter size f of layer ({name}) (its filters are f × f)"),
+            Part(f"{name}_size", f"the filter size f of layer ({name}) (its filters are f × f, with f odd)"),
             Part(f"{name}_filters", f"the number of filters of layer ({name})"),
         )
     ),

@@ -11,6 +11,10 @@ from tutor.questions import Mistake, Part, Question
 NO_BIAS = (
     "Did you count the biases? Every filter and every fully connected unit has one bias: {biases:,} in all."
 )
+SOME_BIASES = (
+    "You left out the biases of the {which} layers ({biases:,} of them): every filter and every fully "
+    "connected unit has one bias, and the total counts them all."
+)
 POOLING_PARAMETERS = (
     "Average pooling has nothing to learn here: the course's LeNet (like torch.nn.AvgPool2d) takes the "
     "plain mean of each 2×2 window. (The 1998 paper's subsampling layers did have a trainable weight and "
@@ -84,6 +88,14 @@ def _mistakes(q: Mapping[str, Any]) -> list[Mistake]:
         Mistake("conv", tuple(conv + extra for extra in pooling), POOLING_PARAMETERS),
         Mistake("conv", (conv - conv2_count + without_c_in,), NO_INPUT_CHANNELS.format(c1=q["c1"])),
         Mistake("total", (total - all_biases,), NO_BIAS.format(biases=all_biases)),
+        Mistake(
+            "total",
+            (total - (all_biases - conv_biases),),
+            SOME_BIASES.format(which="fully connected", biases=all_biases - conv_biases),
+        ),
+        Mistake(
+            "total", (total - conv_biases,), SOME_BIASES.format(which="convolutional", biases=conv_biases)
+        ),
         Mistake("total", tuple(total + extra for extra in pooling), POOLING_PARAMETERS),
         Mistake("total", (total - conv2_count + without_c_in,), NO_INPUT_CHANNELS.format(c1=q["c1"])),
         Mistake(

@@ -1,4 +1,4 @@
-# expect: failed | 1.8e−313
+# expect: failed | 2.03e−313
 import numpy as np
 
 

@@ -1,0 +1,187 @@
+"""Feedback that names the bug (issue 13): output-size formulas, explained crashes, sentences,
+and earlier exercises found in the workspace for `tutor check ID --file PATH`."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SOLUTIONS
+from tutor.catalog import course
+from tutor.checking import crashes, output_size
+from tutor.checking.engine import CheckOptions, run_check
+from tutor.checking.output_size import Geometry, name_output_size
+from tutor.checking.result import Status
+
+# H=7, W=5 input; kernel 3×2; stride (2, 2); padding (0, 1): right shape (3, 3).
+G = Geometry(n=(7, 5), f=(3, 2), s=(2, 2), p=(0, 1))
+
+
+def _shape(height: int, width: int) -> tuple[int, int, int, int]:
+    return (1, 1, height, width)
+
+
+def test_right_shape_is_not_named() -> None:
+    assert name_output_size(G, _shape(3, 3), _shape(3, 3)) is None
+
+
+@pytest.mark.parametrize(
+    ("geometry", "got", "text"),
+    [
+        # W from kh: (5 + 2 − 3) // 2 + 1 = 3 vs (5 + 2 − 2) // 2 + 1 = 3: use a case where they differ.
+        (Geometry(n=(7, 6), f=(3, 2), s=(1, 1), p=(0, 0)), (5, 4), output_size.WIDTH_FROM_KERNEL_HEIGHT),
+        (Geometry(n=(7, 6), f=(2, 3), s=(1, 1), p=(0, 0)), (5, 4), output_size.HEIGHT_FROM_KERNEL_WIDTH),
+        (Geometry(n=(10, 10), f=(3, 3), s=(2, 2), p=(0, 0)), (5, 5), output_size.ROUND),
+        (Geometry(n=(9, 9), f=(2, 2), s=(3, 3), p=(0, 0)), (4, 4), output_size.CEIL),
+        (Geometry(n=(7, 6), f=(3, 3), s=(1, 1), p=(0, 0)), (4, 3), output_size.NO_PLUS_ONE),
+    ],
+)
+def test_output_size_misconceptions_are_named(geometry: Geometry, got: tuple, text: str) -> None:
+    right = tuple(
+        (n + 2 * p - f) // s + 1 for n, f, s, p in zip(geometry.n, geometry.f, geometry.s, geometry.p)
+    )
+    assert name_output_size(geometry, _shape(*right), _shape(*got)) == text
+
+
+def test_crashes_are_explained() -> None:
+    def frame(code: str) -> list[dict]:
+        return [{"code": code, "line": 3, "own": True}]
+
+    case = {"b": None}
+
+    class _Case(dict):
+        def get(self, key, default=None):  # noqa: ANN001, ANN201
+            return super().get(key, default)
+
+    def geometry(_case: object) -> Geometry:
+        return Geometry(n=(7, 5), f=(3, 3), s=(2, 2), p=(0, 0))
+
+    floaty = {
+        "type": "TypeError",
+        "message": "'float' object cannot be interpreted as an integer",
+        "frames": frame("out = np.zeros((n, c, h_out, w_out))"),
+    }
+    assert crashes.explain(floaty, _Case(case)) == crashes.FLOAT_SIZE
+    asserted = {"type": "AssertionError", "message": "", "frames": frame("assert (H - kh) % s == 0")}
+    # (7 − 3) % 2 == 0 but (5 − 3) % 2 == 0 too: nothing to explain; with W=6 the stride does not divide.
+    assert crashes.explain(asserted, _Case(case), geometry) is None
+    assert "Remove that check" in crashes.explain(
+        asserted, _Case(case), lambda _c: Geometry(n=(7, 6), f=(3, 3), s=(2, 2), p=(0, 0))
+    )
+    bias = {
+        "type": "ValueError",
+        "message": "operands could not be broadcast together with shapes (1,2,3,3) (2,)",
+        "frames": frame("out = out + b"),
+    }
+    assert crashes.explain(bias, _Case({"b": [1.0, 2.0]})) == crashes.BIAS_SHAPE
+
+
+def test_sentences_name_the_item_of_a_tuple() -> None:
+    variant = Path(__file__).parent / "variants" / "depthwise_separable_cost" / "wrong_depthwise_cout.py"
+    result = run_check(course().exercise("depthwise_separable_cost"), variant, CheckOptions(derandomize=True))
+    assert "gave the wrong separable cost" in result.message
+    assert "item 0 is wrong" not in result.message and "item 1 is wrong" not in result.message
+
+
+def test_file_elsewhere_imports_earlier_exercise_from_the_workspace(tmp_path: Path) -> None:
+    """`tutor check residual_block --file PATH` with `from conv2d import conv2d` and no conv2d.py next to it."""
+    library = tmp_path / "workspace" / "exercises"
+    library.mkdir(parents=True)
+    shutil.copy(SOLUTIONS / "conv2d.py", library / "conv2d.py")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    source = (SOLUTIONS / "residual_block.py").read_text(encoding="utf-8")
+    (elsewhere / "residual_block.py").write_text(
+        "from conv2d import conv2d  # noqa: F401\n" + source, encoding="utf-8"
+    )
+    exercise = course().exercise("residual_block")
+    without = run_check(exercise, elsewhere / "residual_block.py", CheckOptions(derandomize=True))
+    assert without.status is Status.IMPORT_ERROR
+    assert "conv2d.py is your solution to an earlier exercise" in without.message
+    found = run_check(
+        exercise, elsewhere / "residual_block.py", CheckOptions(derandomize=True, library=library)
+    )
+    assert found.passed, found.message
+
+
+def test_lenet_params_total_without_the_fc_biases_is_named() -> None:
+    from torch import nn
+
+    from tutor import models
+    from tutor.questions import lenet_params
+
+    q = lenet_params.TEXTBOOK
+    model = lenet_params._build(q)
+    total = models.count_parameters(model)
+    fc_biases = sum(m.out_features for m in model.modules() if isinstance(m, nn.Linear))
+    conv_biases = sum(m.out_channels for m in model.modules() if isinstance(m, nn.Conv2d))
+    mistakes = lenet_params._mistakes(q)
+
+    def hint_for(value: int) -> str:
+        return next(m.hint for m in mistakes if m.part == "total" and value in m.values)
+
+    assert "fully connected layers" in hint_for(total - fc_biases)
+    assert "convolutional layers" in hint_for(total - conv_biases)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    from click.testing import CliRunner
+
+    from tutor.cli import cli
+
+    result = CliRunner().invoke(cli, ["init", str(tmp_path / "ws"), "--student", "s123"])
+    assert result.exit_code == 0, result.output
+    monkeypatch.chdir(tmp_path / "ws")
+    return tmp_path / "ws"
+
+
+def test_long_reproduce_snippet_is_saved_and_runs(workspace: Path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from click.testing import CliRunner
+
+    from tests.conftest import ROOT, VARIANTS
+    from tutor.cli import cli
+
+    # LeNet's counterexample is a 32×32 image: far too long to print.
+    shutil.copy(VARIANTS / "lenet" / "wrong_forward_skips_net.py", workspace / "exercises" / "lenet.py")
+    failed = CliRunner().invoke(cli, ["check", "lenet", "--json"], catch_exceptions=False)
+    example = json.loads(failed.output)["counterexample"]
+    assert example["reproduce_file"] == ".tutor/reproduce/lenet.py"
+    shown = CliRunner().invoke(cli, ["check", "lenet"], catch_exceptions=False).output
+    assert ".tutor/reproduce/lenet.py" in shown and "array(" not in shown.replace("np.array(", "")
+    run = subprocess.run(
+        [sys.executable, str(workspace / example["reproduce_file"])],
+        cwd=workspace.parent,  # from anywhere
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+
+
+def test_check_file_outside_the_workspace_finds_earlier_exercises(workspace: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from tutor.cli import cli
+
+    shutil.copy(SOLUTIONS / "conv2d.py", workspace / "exercises" / "conv2d.py")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    source = (SOLUTIONS / "residual_block.py").read_text(encoding="utf-8")
+    (elsewhere / "residual_block.py").write_text(
+        "from conv2d import conv2d  # noqa: F401\n" + source, encoding="utf-8"
+    )
+    result = CliRunner().invoke(
+        cli,
+        ["check", "residual_block", "--file", str(elsewhere / "residual_block.py")],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output

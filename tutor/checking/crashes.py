@@ -1,0 +1,95 @@
+"""Crashes whose cause is clear from the error, the failing line and the input: named in words.
+
+Each rule looks at plain data only (the error's type and message, the failing line of the
+student's code, the case's geometry) and returns one sentence, or None when it cannot tell.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tutor.checking import output_size
+
+FLOAT_SIZE = (
+    "A size or an index came out as a float. In Python 3, `/` is true division (7 / 2 == 3.5, and "
+    "even 8 / 2 == 4.0 is a float): compute output sizes with `//`, "
+    "e.g. H_out = (H + 2*p - kh) // s + 1."
+)
+STRIDE_MUST_DIVIDE = (
+    "Your code stops when the stride does not divide the padded size ({detail}), but the statement "
+    "asks for the floor then: H_out = ⌊(n + 2p − f) / s⌋ + 1, and the last rows or columns that no "
+    "window reaches are skipped (as in PyTorch). Remove that check."
+)
+BIAS_SHAPE = (
+    "Adding the bias failed on shapes: b has shape (C_out,), which lines up with the last axis, "
+    "not the channel axis. Reshape it to (1, C_out, 1, 1), e.g. b[None, :, None, None] or "
+    "b.reshape(1, -1, 1, 1), or add b[o] to output channel o."
+)
+WINDOW_PAST_EDGE = (
+    "A window ran past the edge of the padded input: on this input your output size is larger than "
+    "⌊(n + 2p − f) / s⌋ + 1 (round() or ceil instead of `//`?). Round the output size down."
+)
+
+CONCATENATE_SIZES = (
+    "The arrays you concatenated differ in size along another axis: every branch must keep the same "
+    "N, H and W (check each branch's padding and stride) so that they stack along the channel axis."
+)
+
+_FLOAT_AS_INT = re.compile(
+    r"'(numpy\.)?float(64|32)?' object cannot be interpreted as an integer"
+    r"|slice indices must be integers"
+    r"|only integers, slices"
+    r"|expected a sequence of integers"
+    r"|must be an integer, not float"
+    r"|cannot be interpreted as an integer"
+)
+_BROADCAST = re.compile(r"could not be broadcast|could not broadcast")
+_BIAS = re.compile(r"\b(b|bias|biases|b_\w+|\w+_b)\b")
+
+
+def _line(error: dict) -> str:
+    frames = error.get("frames") or []
+    return str(frames[-1].get("code", "")) if frames else ""
+
+
+def _not_dividing(g: Any) -> str | None:
+    parts = []
+    for axis, name in enumerate(("height", "width")):
+        n, f, s, p = g.n[axis], g.f[axis], g.s[axis], g.p[axis]
+        if (n + 2 * p - f) % s:
+            parts.append(f"{name}: n + 2p − f = {n + 2 * p - f}, s = {s}")
+    return "; ".join(parts) or None
+
+
+def explain(error: dict, case: Any, geometry: Any = None) -> str | None:
+    """One sentence naming the cause of the crash, or None."""
+    kind = str(error.get("type", ""))
+    message = str(error.get("message", ""))
+    line = _line(error)
+    g = None
+    if geometry is not None:
+        try:
+            g = geometry(case)
+        except Exception:  # a case the geometry does not describe
+            g = None
+    if kind == "TypeError" and _FLOAT_AS_INT.search(message):
+        return FLOAT_SIZE
+    if kind == "ValueError" and "except for the concatenation axis must match" in message:
+        return CONCATENATE_SIZES
+    if g is not None:
+        detail = _not_dividing(g)
+        stopped = kind == "AssertionError" or (
+            line.lstrip().startswith("raise") and ("%" in line or "divid" in (line + message).lower())
+        )
+        if detail and stopped:
+            return STRIDE_MUST_DIVIDE.format(detail=detail)
+    adds_bias = "+" in line and _BIAS.search(line) and (case.get("b") is not None or "bias" in line)
+    if kind == "ValueError" and _BROADCAST.search(message) and adds_bias:
+        return BIAS_SHAPE
+    rounded_up = g is not None and (
+        output_size.would_differ(g, output_size.ROUND) or output_size.would_differ(g, output_size.CEIL)
+    )
+    if kind in ("ValueError", "IndexError") and rounded_up:
+        return WINDOW_PAST_EDGE
+    return None
