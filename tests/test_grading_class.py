@@ -3,7 +3,7 @@
 The class is graded the real way, one `tutor grade` subprocess per workspace, against the fake
 course (`python -m tests.fake_course grade`). A stand-in for `tutor grade` (FAKE_CHILD) shows
 what the parent trusts: only a report file in its private folder, from a child that exited the
-documented way. Also: the Classroom workflow `tutor init` writes, the Gradescope bundle (its
+documented way. Also: the GitHub Actions workflow `tutor init` writes, the Gradescope bundle (its
 run_autograder run against a Gradescope folder simulated in a temporary directory), and one
 end-to-end `tutor grade` on the real course in a real subprocess.
 """
@@ -386,32 +386,39 @@ def test_tutor_grade_end_to_end_in_a_subprocess(tmp_path: Path) -> None:
     assert verified.returncode == 0, verified.stdout + verified.stderr
 
 
-def test_init_writes_the_classroom_workflow(tmp_path: Path) -> None:
-    from tutor import __version__
+def test_init_writes_the_grading_workflow_with_the_tutor_source(tmp_path: Path) -> None:
     from tutor.grading.templates import torch_version
-    from tutor.workspace import init_workspace
+    from tutor.workspace import find_workspace, init_workspace
 
-    init_workspace(tmp_path / "ws", fake_course(), "s1")
-    workflow = (tmp_path / "ws" / ".github" / "workflows" / "classroom.yml").read_text()
-    assert (
-        f'TUTOR_PACKAGE: "cnn-tutor=={__version__}"' in workflow
-        and f'TORCH_VERSION: "{torch_version()}"' in workflow
-    )
-    assert "tutor grade --format classroom" in workflow and "GITHUB_STEP_SUMMARY" in workflow
-    assert 'GRADE_RESULTS: "${{ steps.grade.outputs.result }}"' in workflow and "runners: grade" in workflow
-    assert "@" + "TUTOR_VERSION@" not in workflow
+    source = "git+https://github.com/example-org/cnn-tutor@0123456789abcdef0123456789abcdef01234567"
+    init_workspace(tmp_path / "ws", fake_course(), "s1", tutor_source=source)
+    workflow = (tmp_path / "ws" / ".github" / "workflows" / "grade.yml").read_text()
+    assert f'TUTOR_SOURCE: "{source}"' in workflow and f'TORCH_VERSION: "{torch_version()}"' in workflow
+    assert "cnn-tutor==" not in workflow and "classroom" not in workflow.lower()
+    assert "GITHUB_STEP_SUMMARY" in workflow and "@" + "TUTOR_VERSION@" not in workflow
+    assert find_workspace(tmp_path / "ws").tutor_source == source  # recorded in tutor.toml
 
 
-def test_gradescope_bundle_has_both_scripts_at_the_zip_root(tmp_path: Path) -> None:
+def test_gradescope_bundle_carries_the_tutors_own_wheel(tmp_path: Path) -> None:
+    from tutor import __version__
     from tutor.cli import cli
 
     done = CliRunner().invoke(cli, ["gradescope-bundle", str(tmp_path / "bundle")])
     assert done.exit_code == 0, done.output
+    wheel = f"cnn_tutor-{__version__}-py3-none-any.whl"
     with zipfile.ZipFile(tmp_path / "bundle" / "autograder.zip") as archive:
-        assert sorted(archive.namelist()) == ["run_autograder", "setup.sh"]
+        assert sorted(archive.namelist()) == sorted(["run_autograder", "setup.sh", wheel])
         run = archive.read("run_autograder").decode()
         assert (archive.getinfo("run_autograder").external_attr >> 16) & 0o111
-    assert "--format gradescope --output" in run and "bubblewrap" in archive_setup(tmp_path)
+        with zipfile.ZipFile(io.BytesIO(archive.read(wheel))) as inner:
+            names = inner.namelist()
+            assert "tutor/grading/runner.py" in names and "tutor/course/exercises/corr2d.py" in names
+            # The wheel is this tutor: its templates are the ones that wrote the scripts.
+            template = "tutor/course/templates/gradescope/run_autograder"
+            assert inner.read(template).decode() == (ROOT / template).read_text()
+    setup = archive_setup(tmp_path)
+    assert "--format gradescope --output" in run and "bubblewrap" in setup
+    assert f'pip install "./{wheel}"' in setup and "cnn-tutor==" not in setup
     for script in ("setup.sh", "run_autograder"):
         subprocess.run(["bash", "-n", str(tmp_path / "bundle" / script)], check=True)
 
@@ -445,13 +452,22 @@ def _submission(tmp_path: Path) -> Path:
     return folder
 
 
-def _gradescope(tmp_path: Path, tutor: str = FAKE_TUTOR, no_sandbox: bool = False, **env: str):  # noqa: ANN202
-    """Run run_autograder with AUTOGRADER_ROOT=tmp_path/autograder; return results.json and the run."""
+def _gradescope(
+    tmp_path: Path,
+    tutor: str = FAKE_TUTOR,
+    no_sandbox: bool = False,
+    metadata: dict | None = None,
+    **env: str,
+):  # noqa: ANN202
+    """Run run_autograder with AUTOGRADER_ROOT=tmp_path/autograder; return results.json and the run.
+    `metadata`: Gradescope's submission_metadata.json (None: there is none)."""
     from tutor.grading.templates import gradescope_files
 
     root = tmp_path / "autograder"
     bin_dir = root / "venv" / "bin"
     bin_dir.mkdir(parents=True)
+    if metadata is not None:
+        (root / "submission_metadata.json").write_text(json.dumps(metadata))
     (bin_dir / "tutor").write_text(tutor.format(root=ROOT, python=sys.executable))
     (bin_dir / "tutor").chmod(0o755)
     script = gradescope_files()["run_autograder"]
@@ -488,7 +504,7 @@ def test_run_autograder_grades_a_workspace_and_discards_what_was_in_results(tmp_
     make_workspace(workspace, solved=("double",), student="gs01")
     (workspace / "exercises" / "add.py").unlink()
     (workspace / "exercises" / "add.py").symlink_to("/dev/zero")  # copied as a link; refused
-    results, done = _gradescope(tmp_path)
+    results, done = _gradescope(tmp_path, metadata={"users": [{"email": "a@example.org", "sid": "gs01"}]})
     assert done.returncode == 0, done.stderr
     assert results["score"] == 4 and results["extra_data"]["cnn_tutor"]["student"] == "gs01"
     assert results["extra_data"]["cnn_tutor"]["isolation"] == "sandbox"

@@ -84,6 +84,13 @@ class Workspace:
     def backups_dir(self) -> Path:
         return self.state_dir() / "backups"
 
+    @property
+    def tutor_source(self) -> str | None:
+        """Where CI installs cnn-tutor from ([grading] tutor_source in tutor.toml), if set."""
+        grading = self.settings.get("grading")
+        value = grading.get("tutor_source") if isinstance(grading, dict) else None
+        return str(value) if value else None
+
     def answers_path(self) -> Path:
         return self.root / "answers.toml"
 
@@ -147,11 +154,30 @@ def _toml_string(value: str) -> str:
     return json.dumps(value)  # a JSON string is a valid TOML basic string
 
 
-def init_workspace(target: Path, course: Course, student: str | None = None) -> tuple[Workspace, list[str]]:
+def init_workspace(
+    target: Path,
+    course: Course,
+    student: str | None = None,
+    tutor_source: str | None = None,
+    gitlab: bool = False,
+) -> tuple[Workspace, list[str]]:
     """Create a workspace at `target`. Returns it and the exercise files that were written.
 
     Existing exercise files are kept (so init can repair a workspace); solutions are never copied.
+    `tutor_source`: where CI installs cnn-tutor from (checked by
+    tutor.grading.templates.check_tutor_source, recorded under [grading] in tutor.toml, written
+    into the CI files). `gitlab`: also write .gitlab-ci.yml.
     """
+    from tutor.grading.templates import (
+        GITLAB_PATH,
+        WORKFLOW_PATH,
+        check_tutor_source,
+        github_workflow,
+        gitlab_ci,
+    )
+
+    if tutor_source is not None:
+        tutor_source = check_tutor_source(tutor_source)
     target = target.resolve()
     config = target / WORKSPACE_FILE
     if config.exists():
@@ -175,6 +201,13 @@ def init_workspace(target: Path, course: Course, student: str | None = None) -> 
     ]
     if student:
         lines.append(f"student = {_toml_string(student)}")
+    if tutor_source:
+        lines += [
+            "",
+            "# Where CI installs cnn-tutor from (the generated CI files carry the same value).",
+            "[grading]",
+            f"tutor_source = {_toml_string(tutor_source)}",
+        ]
     atomic_write(config, "\n".join(lines) + "\n")
     readme = target / "README.md"
     if not readme.exists():
@@ -183,11 +216,11 @@ def init_workspace(target: Path, course: Course, student: str | None = None) -> 
     gitignore = target / ".gitignore"
     if not gitignore.exists():
         atomic_write(gitignore, GITIGNORE)
-    from tutor.grading.templates import WORKFLOW_PATH, classroom_workflow
-
-    workflow = target / WORKFLOW_PATH  # GitHub Classroom autograding (README: Autograding)
+    workflow = target / WORKFLOW_PATH  # GitHub Actions grading (README: Autograding)
     if not workflow.exists():
-        atomic_write(workflow, classroom_workflow())
+        atomic_write(workflow, github_workflow(tutor_source))
+    if gitlab and not (target / GITLAB_PATH).exists():
+        atomic_write(target / GITLAB_PATH, gitlab_ci(tutor_source))
     return _read_workspace(config), written
 
 

@@ -12,7 +12,7 @@ NO_SANDBOX_WARNING = "--no-sandbox: the students' code runs as plain processes w
 
 @click.command("grade-class")
 @click.argument(
-    "directories", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path)
+    "directories", nargs=-1, required=False, type=click.Path(exists=True, file_okay=False, path_type=Path)
 )
 @click.option(
     "--jobs",
@@ -44,6 +44,52 @@ NO_SANDBOX_WARNING = "--no-sandbox: the students' code runs as plain processes w
     help="Grade even without the bubblewrap sandbox (passed on to every `tutor grade`): the code then "
     "runs as a plain process with your rights. Only inside a throwaway container or VM.",
 )
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    metavar="FILE",
+    help="The instructor's grading.toml: [assignments.NAME] and [points] (passed on to every `tutor grade`).",
+)
+@click.option("--assignment", metavar="NAME", help="Grade only assignment NAME of --config, with its points.")
+@click.option(
+    "--summary",
+    "summary_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Also write the class summary as JSON: per exercise, the pass rate, the mean points and "
+    "how many students were diagnosed with each misconception.",
+)
+@click.option(
+    "--html",
+    "html_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Also write the summary as one self-contained page (inline SVG, no network): totals, "
+    "pass rate per exercise, the most common misconceptions.",
+)
+@click.option(
+    "--roster",
+    "roster_path",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    metavar="FILE",
+    help="roster.csv with columns student,path: grade each student's folder as their id; flag "
+    "missing folders and folders not in it.",
+)
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Keep the rows already in OUTPUT (from an interrupted run) and grade only the others.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "canvas"]),
+    default="csv",
+    show_default=True,
+    help="csv: the tutor's gradebook (points per exercise, status, flags); canvas: a CSV for "
+    "Canvas's gradebook import (README: 'tutor grade-class').",
+)
 @pass_app
 def command(
     app: Application,
@@ -53,6 +99,13 @@ def command(
     reports: Path | None,
     timeout: float | None,
     no_sandbox: bool,
+    config_path: Path | None,
+    assignment: str | None,
+    summary_path: Path | None,
+    html_path: Path | None,
+    roster_path: Path | None,
+    resume: bool,
+    fmt: str,
 ) -> None:
     """Grade many workspaces (or folders of workspaces) into a CSV gradebook and a JSON report each.
 
@@ -60,26 +113,58 @@ def command(
     hanging or hostile one gets a row with its error status and never stops the batch. The
     students' code runs in a sandbox; without one, grading is refused (exit 2) unless --no-sandbox.
     """
+    import json
+
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from tutor.errors import UsageError
     from tutor.grading import view
     from tutor.grading.classgrade import (
         DEFAULT_TIMEOUT,
         ClassRow,
+        Gradebook,
+        RowStatus,
         grade_class,
-        gradebook_csv,
-        submissions,
+        plan,
+        read_gradebook,
+        read_roster,
         summarize,
+        summary_json,
     )
+    from tutor.grading.config import from_options
     from tutor.grading.output import check_target, write_report
     from tutor.grading.runner import grading_isolation
 
     isolation = grading_isolation(no_sandbox)  # refuses (exit 2) before anything runs
-    check_target(output)
+    for target in (output, summary_path, html_path):
+        if target is not None:
+            check_target(target)
+    config = from_options(config_path, assignment, app.course)
+    course = config.course_for(app.course, assignment) if config else app.course
+    if resume and fmt == "canvas":
+        raise UsageError(
+            "--resume reads the tutor's own gradebook, not a Canvas one.",
+            "Resume with --format csv, then write the Canvas file in a run without --resume.",
+        )
+    roster = read_roster(roster_path) if roster_path else None
+    found, missing = plan(directories, roster)
+    if not found and not missing:
+        raise UsageError("Nothing to grade.", "Give the students' folders, or --roster roster.csv.")
     if no_sandbox:
         app.warning(NO_SANDBOX_WARNING)
-    found = submissions(directories)
+    previous = (
+        {r.directory: r for r in read_gradebook(output, course) if r.status != RowStatus.MISSING}
+        if resume
+        else {}
+    )
     reports = reports or output.with_name(output.stem + "-reports")
+    column = config.assignment(assignment).title if config and assignment else course.name
+    book = Gradebook(
+        output, course, fmt, column, roster, order=[*found, *(Path(r.directory) for r in missing)]
+    )
+    # Rows kept from an interrupted run stay in the file from the first write on.
+    book.rows = [*missing, *(previous[str(d)] for d in found if str(d) in previous)]
+    resumed = 0
     started = time.perf_counter()
     with Progress(
         TextColumn("grading"),
@@ -93,12 +178,47 @@ def command(
         task = bar.add_task("class", total=len(found), last="")
 
         def done(row: ClassRow) -> None:
+            book.add(row)  # the gradebook grows as each student finishes
             bar.update(task, advance=1, last=f"{row.student or row.directory}: {row.status}")
 
+        def skip(directory: Path) -> ClassRow | None:
+            nonlocal resumed
+            row = previous.get(str(directory))
+            if row is not None:
+                resumed += 1
+                bar.update(task, advance=1)
+            return row
+
         rows = grade_class(
-            found, jobs, timeout or DEFAULT_TIMEOUT, reports, on_done=done, isolation=isolation
+            found,
+            jobs,
+            timeout or DEFAULT_TIMEOUT,
+            reports,
+            on_done=done,
+            isolation=isolation,
+            config=config_path,
+            assignment=assignment,
+            skip=skip if resume else None,
         )
-    write_report(output, gradebook_csv(rows, app.course))
-    app.print(view.class_summary(summarize(rows, app.course, time.perf_counter() - started)))
-    written = sum(1 for row in rows if row.report_file)
-    app.success(f"Wrote {output} and {written} report(s) in {reports}/.")
+    book.rows = [*missing, *rows]  # resumed rows too, with their reports' misconceptions
+    book.write()
+    final = book.final()
+    summary = summarize(final, course, time.perf_counter() - started)
+    app.print(view.class_summary(summary))
+    data = summary_json(final, course, summary, assignment)
+    if summary_path is not None:
+        write_report(summary_path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    if html_path is not None:
+        from tutor.grading.classpage import class_page
+
+        write_report(html_path, class_page(data, f"{column}: what the class got wrong"))
+    written = len({row.report_file for row in final if row.report_file and Path(row.report_file).is_file()})
+    flagged = sum(1 for row in final if row.flags)
+    parts = [
+        f"Wrote {output} ({len(final)} row(s)",
+        f"{resumed} kept from before" if resume else "",
+        f"{flagged} flagged" if flagged else "",
+    ]
+    head = ", ".join(p for p in parts if p) + ")"
+    tail = "".join(f" and {path}" for path in (summary_path, html_path) if path)
+    app.success(f"{head}{tail}, and {written} report(s) in {reports}/.")

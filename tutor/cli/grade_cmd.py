@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import signal
 import sys
 from pathlib import Path
@@ -76,6 +77,33 @@ def _terminate(signum: int, frame: object) -> None:
     help="Grade even without the bubblewrap sandbox: the code then runs as a plain process with "
     "your rights. Only for code you trust, or inside a throwaway container.",
 )
+@click.option(
+    "--submission-metadata",
+    "metadata_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Gradescope's submission_metadata.json: grade as its users[].sid (else email), never as "
+    "tutor.toml's student. run_autograder passes it.",
+)
+@click.option(
+    "--note",
+    "notes",
+    multiple=True,
+    metavar="TEXT",
+    help="A sentence for the student, kept in the report (e.g. how the submission was prepared). Repeatable.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    metavar="FILE",
+    help="The instructor's grading.toml: [assignments.NAME] and [points] over the catalog's.",
+)
+@click.option(
+    "--assignment",
+    metavar="NAME",
+    help="Grade only assignment NAME of --config, with its points; the report names it.",
+)
 @pass_app
 def command(
     app: Application,
@@ -88,6 +116,10 @@ def command(
     verify_path: Path | None,
     regrade: bool,
     no_sandbox: bool,
+    config_path: Path | None,
+    assignment: str | None,
+    metadata_path: Path | None,
+    notes: tuple[str, ...],
 ) -> None:
     """Grade every exercise of this workspace from its files (exit 0 when grading completed).
 
@@ -107,10 +139,21 @@ def command(
         check_target(path)  # before grading: refuse a link, FIFO or device now, not after minutes
     workspace = app.workspace()
     assert workspace is not None
+    if metadata_path is not None:
+        from tutor.grading.identity import from_gradescope_metadata
+
+        identity = from_gradescope_metadata(metadata_path, claimed=workspace.student)
+        workspace = dataclasses.replace(workspace, student=identity.student)
+        notes = identity.notes + notes
     signal.signal(signal.SIGTERM, _terminate)
     if no_sandbox:
         app.warning(NO_SANDBOX_WARNING)
+    from tutor.grading.config import from_options
+
+    config = from_options(config_path, assignment, app.course)  # exit 2 before grading anything
     options = GradeOptions(
+        config=config,
+        assignment=assignment,
         seed=DEFAULT_SEED if seed is None else seed,
         limits=Limits(call_seconds=timeout) if timeout is not None else None,
         # A bare --verify runs no student code; everything else needs the sandbox or --no-sandbox.
@@ -127,10 +170,16 @@ def command(
         app.print(view.verification(result, str(verify_path)))
         sys.exit(0 if result.matches else 1)
 
+    def graded(progress=None):  # noqa: ANN001, ANN202
+        report = grade_workspace(workspace, app.course, options, progress)
+        return dataclasses.replace(report, notes=report.notes + tuple(notes))
+
     if fmt == "table" and output is None:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        gradable = len(app.course.exercises)
+        from tutor.grading.runner import graded_course
+
+        gradable = len(graded_course(app.course, options).exercises)
         with Progress(
             TextColumn("grading {task.fields[current]:<20}"),
             BarColumn(),
@@ -147,17 +196,21 @@ def command(
                 else:
                     bar.advance(task)
 
-            report = grade_workspace(workspace, app.course, options, progress)
+            report = graded(progress)
         app.print(view.grade_table(report))
     else:
-        report = grade_workspace(workspace, app.course, options)
-        text = view.plain_text(view.grade_table(report)) if fmt == "table" else formats.render(report, fmt)
+        report = graded()
+        text = (
+            view.plain_text(view.grade_table(report))
+            if fmt == "table"
+            else formats.render(report, fmt, os.environ)
+        )
         if output is None:
             click.echo(text, nl=False)
         else:
             write_report(output, text)  # only now, whole: a crash above leaves no file
     for extra_fmt, path in writes:
-        write_report(path, formats.render(report, extra_fmt))
+        write_report(path, formats.render(report, extra_fmt, os.environ))
 
     broken = [e.id for e in report.exercises if e.status == "grader_error"]
     if broken:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import io
 import json
 import os
@@ -27,10 +28,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import tomllib
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +40,7 @@ from pathlib import Path
 from tutor.catalog import Course
 from tutor.checking.isolation import Isolation
 from tutor.checking.submission import UnsafeFile, read_regular_file
+from tutor.errors import UsageError
 from tutor.grading.report import GRADER_ERROR, GradeReport, GradeStatus
 from tutor.workspace import WORKSPACE_FILE, atomic_write, file_digest
 
@@ -64,6 +67,11 @@ class RowStatus:
     NOT_A_WORKSPACE = "not_a_workspace"
     ERROR = "error"  # `tutor grade` exited without a usable report
     REJECTED = "rejected"  # a report came back but does not match the files
+    MISSING = "missing"  # listed in the roster, but there is no such folder
+
+
+SUMMARY_SCHEMA = "cnn-tutor/class-summary"
+MISSING = "the roster lists this folder, but there is none at {path}"
 
 
 NOT_A_WORKSPACE = "no {file} here: not a cnn-tutor workspace"
@@ -77,6 +85,7 @@ UNEXPECTED_STATUS = (
 WRONG_ISOLATION = (
     "the report says the code ran with isolation {got!r}, but this batch asked for {wanted!r}: not trusted"
 )
+WRONG_ASSIGNMENT = "the report grades assignment {got!r}, but this batch asked for {wanted!r}: not trusted"
 FILES_CHANGED = "the report does not match the files (they changed while grading?): {problem}"
 
 
@@ -93,6 +102,14 @@ class ClassRow:
     max_points: float = 0.0
     seconds: float = 0.0
     report_file: str | None = None
+    misconceptions: dict[str, str] = field(default_factory=dict)
+    """The misconception each exercise was diagnosed with (exercise id → its text), if any."""
+    flags: tuple[str, ...] = ()
+    """What the instructor should look at: DUPLICATE_ID, MISSING, UNKNOWN, OTHER_ID (see FLAGS)."""
+    commit: str = ""
+    """When the folder is a git repository: the sha of its HEAD commit when grading started."""
+    committed_at: str = ""
+    """That commit's committer date (ISO 8601), as git records it."""
 
     @property
     def graded(self) -> bool:
@@ -156,6 +173,55 @@ def _student_of(directory: Path) -> str | None:
     except (OSError, UnsafeFile, ValueError, AttributeError):
         return None
     return str(student) if student else None
+
+
+GIT_SECONDS = 10.0
+"""Longest a `git show` of a student's repository may take."""
+# A student's repository is theirs, and so is its .git/config: nothing in it may run a program
+# or read the grader's own configuration. Command-line settings win over the repository's.
+_GIT_HARDENING = (
+    "-c", "core.fsmonitor=false",
+    "-c", "core.hooksPath=/dev/null",
+    "-c", "log.showSignature=false",
+    "-c", "core.pager=cat",
+)  # fmt: skip
+
+
+def git_commit(directory: Path) -> tuple[str, str]:
+    """(sha, committer date) of HEAD when `directory` is the top of a git repository, else ("", "").
+
+    Runs `git show -s` only (no diff, no checkout, no hook, no pager, no signature check), without
+    the system's or the user's git configuration, with a time limit; any failure reads as "".
+    """
+    if not (directory / ".git").exists() or shutil.which("git") is None:
+        return "", ""
+    environment = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": "/nonexistent",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": "/dev/null",
+        "GIT_TERMINAL_PROMPT": "0",
+        "GIT_OPTIONAL_LOCKS": "0",
+        "GIT_CEILING_DIRECTORIES": str(directory.resolve().parent),  # never a repository above it
+        "LC_ALL": "C",
+    }
+    command = ["git", *_GIT_HARDENING, "-c", f"safe.directory={directory.resolve()}"]
+    try:
+        done = subprocess.run(
+            [*command, "--no-pager", "show", "-s", "--no-show-signature", "--format=%H%x00%cI", "HEAD"],
+            cwd=directory,
+            env=environment,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=GIT_SECONDS,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return "", ""
+    sha, _, date = done.stdout.decode("ascii", "replace").strip().partition("\x00")
+    if done.returncode != 0 or not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", sha):
+        return "", ""
+    return sha, date if re.fullmatch(r"[0-9T:+\-Z]{10,40}", date) else ""
 
 
 def _descendants(pid: int) -> list[int]:
@@ -227,6 +293,7 @@ def grade_submission(
     report_path: Path | None = None,
     isolation: Isolation = Isolation.SANDBOX,
     private_dir: Path | None = None,
+    assignment: str | None = None,
 ) -> ClassRow:
     """Grade one workspace in a subprocess and turn the outcome into a row. Never raises for the submission.
 
@@ -235,7 +302,9 @@ def grade_submission(
     """
     if private_dir is None:
         with tempfile.TemporaryDirectory(prefix="tutor-grade-class-") as folder:
-            return grade_submission(directory, command, timeout, report_path, isolation, Path(folder))
+            return grade_submission(
+                directory, command, timeout, report_path, isolation, Path(folder), assignment
+            )
     shown = str(directory)
     student = _student_of(directory)
     if not (directory / WORKSPACE_FILE).is_file():
@@ -243,8 +312,12 @@ def grade_submission(
             shown, student, RowStatus.NOT_A_WORKSPACE, NOT_A_WORKSPACE.format(file=WORKSPACE_FILE)
         )
     private = Path(tempfile.mkdtemp(prefix="submission-", dir=private_dir))  # 0700, a fresh name
+    commit, committed_at = git_commit(directory)  # before grading: the commit the files came from
     try:
-        return _grade_in(directory, command, timeout, report_path, isolation, private, shown, student)
+        row = _grade_in(
+            directory, command, timeout, report_path, isolation, private, shown, student, assignment
+        )
+        return dataclasses.replace(row, commit=commit, committed_at=committed_at)
     finally:
         shutil.rmtree(private, ignore_errors=True)
 
@@ -258,6 +331,7 @@ def _grade_in(
     private: Path,
     shown: str,
     student: str | None,
+    assignment: str | None = None,
 ) -> ClassRow:
     output, log = private / "report.json", private / "output.log"
     flags = ["--format", "json", "--output", str(output)]
@@ -308,6 +382,8 @@ def _grade_in(
         return error(UNEXPECTED_STATUS.format(code=code, status=report.status))
     if report.isolation != str(isolation):
         return error(WRONG_ISOLATION.format(got=report.isolation, wanted=str(isolation)))
+    if report.assignment != assignment:
+        return error(WRONG_ASSIGNMENT.format(got=report.assignment, wanted=assignment))
     changed = [f for f, digest in report.files().items() if file_digest(directory / f, directory) != digest]
     status = RowStatus.GRADED if code == GRADED_EXIT else RowStatus.GRADER_ERROR
     message = "" if status == RowStatus.GRADED else detail
@@ -326,7 +402,22 @@ def _grade_in(
         report.max_points,
         seconds,
         str(report_path) if report_path else None,
+        {e.id: e.misconception for e in report.exercises if e.misconception} if trusted else {},
     )
+
+
+def with_report(row: ClassRow, path: Path | None) -> ClassRow:
+    """A row read back from a gradebook (--resume), with its report's file and misconceptions
+    when that report is there and readable (else as it was)."""
+    if path is None or not row.graded:
+        return row
+    try:
+        data = json.loads(read_regular_file(path, max_bytes=REPORT_MAX_BYTES).decode("utf-8"))
+        report = GradeReport.from_dict(data)
+    except (OSError, UnsafeFile, ValueError, UnicodeDecodeError):
+        return row
+    found = {e.id: e.misconception for e in report.exercises if e.misconception}
+    return dataclasses.replace(row, report_file=str(path), misconceptions=found)
 
 
 def _report_names(directories: Sequence[Path]) -> list[str]:
@@ -351,21 +442,36 @@ def grade_class(
     command: Sequence[str] | None = None,
     on_done: Callable[[ClassRow], None] | None = None,
     isolation: Isolation = Isolation.SANDBOX,
+    config: Path | None = None,
+    assignment: str | None = None,
+    skip: Callable[[Path], ClassRow | None] | None = None,
 ) -> list[ClassRow]:
     """Grade every directory, `jobs` at a time. Rows come back in the order of `directories`.
 
     `isolation` is passed on to every `tutor grade` (NONE: --no-sandbox), and every report must
     say it ran that way. The caller checks first that the sandbox exists (runner.grading_isolation).
+    `config` and `assignment` are passed on as --config and --assignment, and every report must
+    name that assignment. `skip(directory)` returns the row of a directory already graded
+    (--resume), which is then not graded again and not passed to `on_done`.
     """
     command = list(command or default_command())
+    if config is not None:
+        command += ["--config", str(Path(config).resolve())]  # each child runs in its own folder
+    if assignment is not None:
+        command += ["--assignment", assignment]
     names = _report_names(directories)
 
     with tempfile.TemporaryDirectory(prefix="tutor-grade-class-") as folder:  # mode 0700
 
         def one(index: int) -> ClassRow:
             report = reports_dir / f"{names[index]}.json" if reports_dir else None
+            done = skip(directories[index]) if skip else None
+            if done is not None:
+                return with_report(done, report)
             try:
-                row = grade_submission(directories[index], command, timeout, report, isolation, Path(folder))
+                row = grade_submission(
+                    directories[index], command, timeout, report, isolation, Path(folder), assignment
+                )
             except Exception as error:  # noqa: BLE001 - e.g. the OS refusing a process: still one row
                 row = ClassRow(
                     str(directories[index]), None, RowStatus.ERROR, f"{type(error).__name__}: {error}"
@@ -378,12 +484,107 @@ def grade_class(
             return list(pool.map(one, range(len(directories))))
 
 
+FLAGS = {
+    "duplicate_id": "another row has the same student id",
+    "missing": "the roster lists this student, but their folder is not there",
+    "unknown": "graded, but the roster does not list this folder",
+    "other_id": "the workspace's tutor.toml names another student than the roster",
+}
+"""The gradebook's `flags` column: what an instructor should look at before publishing (';'-joined)."""
+
+GRADEBOOK_FORMATS = ("csv", "canvas")
+CANVAS_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
+"""Canvas's gradebook import CSV: these identity columns (Canvas matches a row by ID, SIS User ID
+or SIS Login ID; the cnn-tutor student id goes in SIS User ID), then one column per assignment
+named as it should appear in Canvas (a new name creates the assignment), with a second row
+'Points Possible' giving its maximum. An empty score leaves Canvas's cell unchanged."""
+POINTS_POSSIBLE = "    Points Possible"
+
+
+def annotate(rows: Sequence[ClassRow], roster: Mapping[Path, str] | None = None) -> list[ClassRow]:
+    """The rows with their flags: the roster's student id and its flags (when there is a roster:
+    folder → student id), and duplicate_id on every row whose student id is not unique."""
+    out: list[ClassRow] = []
+    known = {p.resolve(): student for p, student in (roster or {}).items()}
+    for row in rows:
+        flags = [f for f in row.flags if f not in ("duplicate_id", "unknown", "other_id")]
+        if roster is not None and row.status != RowStatus.MISSING:
+            listed = known.get(Path(row.directory).resolve())
+            if listed is None:
+                flags.append("unknown")
+            else:
+                if row.student and row.student != listed:
+                    flags.append("other_id")
+                row = dataclasses.replace(row, student=listed)
+        out.append(dataclasses.replace(row, flags=tuple(flags)))
+    counts = Counter(r.student for r in out if r.student)
+    return [
+        dataclasses.replace(r, flags=(*r.flags, "duplicate_id")) if r.student and counts[r.student] > 1 else r
+        for r in out
+    ]
+
+
+def read_roster(path: Path) -> dict[Path, str]:
+    """roster.csv (columns student,path; a relative path is from the roster's folder) as folder → id.
+    Raises UsageError naming the line of a row without both."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"Cannot read the roster {path}: {error}.") from None
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames or not {"student", "path"} <= {f.strip() for f in reader.fieldnames}:
+        raise UsageError(
+            f"{path}:1: the roster needs the columns student and path.",
+            "Write a header line `student,path`, then one line per student, e.g. `s1234,subs/alice`.",
+        )
+    roster: dict[Path, str] = {}
+    for number, row in enumerate(reader, start=2):
+        row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
+        if not row.get("student") or not row.get("path"):
+            raise UsageError(f"{path}:{number}: a roster line needs a student and a path.", "Fill in both.")
+        roster[path.parent / row["path"]] = row["student"]
+    return roster
+
+
+def missing_rows(roster: Mapping[Path, str]) -> list[ClassRow]:
+    """One row per roster entry whose folder is not there (never graded, flagged missing)."""
+    return [
+        ClassRow(str(folder), student, RowStatus.MISSING, MISSING.format(path=folder), flags=("missing",))
+        for folder, student in roster.items()
+        if not folder.is_dir()
+    ]
+
+
+def plan(directories: Sequence[Path], roster: Mapping[Path, str] | None) -> tuple[list[Path], list[ClassRow]]:
+    """What a grade-class run grades: the roster's folders that exist, then the other workspaces
+    found in `directories`; and a `missing` row for each roster folder that does not exist."""
+    found = submissions(directories)
+    if roster is None:
+        return found, []
+    listed = [folder for folder in roster if folder.is_dir()]
+    seen = {folder.resolve() for folder in listed}
+    return listed + [d for d in found if d.resolve() not in seen], missing_rows(roster)
+
+
 def gradebook_csv(rows: Sequence[ClassRow], course: Course) -> str:
-    """One row per submission: student, directory, points per exercise, total, status."""
+    """One row per submission: student, directory, points per exercise, total, status, flags."""
     ids = course.ids()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["student", "directory", *ids, "total", "max_points", "status", "message"])
+    writer.writerow(
+        [
+            "student",
+            "directory",
+            *ids,
+            "total",
+            "max_points",
+            "status",
+            "flags",
+            "commit",
+            "committed_at",
+            "message",
+        ]
+    )
     max_points = sum(e.points for e in course.exercises)
     for row in rows:
         cells = [f"{row.points[i]:g}" if i in row.points else "" for i in ids]
@@ -395,10 +596,148 @@ def gradebook_csv(rows: Sequence[ClassRow], course: Course) -> str:
                 "" if row.total is None else f"{row.total:g}",  # not graded: no total, not 0
                 f"{row.max_points or max_points:g}",
                 row.status,
+                ";".join(row.flags),
+                row.commit,
+                row.committed_at,
                 row.message,
             ]
         )
     return buffer.getvalue()
+
+
+def canvas_csv(rows: Sequence[ClassRow], course: Course, column: str) -> str:
+    """The gradebook as Canvas imports it (CANVAS_COLUMNS, then `column` with each total)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([*CANVAS_COLUMNS, column])
+    writer.writerow([POINTS_POSSIBLE, "", "", "", "", f"{sum(e.points for e in course.exercises):g}"])
+    for row in rows:
+        if not row.student:
+            continue  # Canvas cannot match a row without an id; the tutor CSV still has it
+        total = "" if row.total is None or not row.graded else f"{row.total:g}"
+        writer.writerow([row.student, "", row.student, "", "", total])
+    return buffer.getvalue()
+
+
+def read_gradebook(path: Path, course: Course) -> list[ClassRow]:
+    """The rows of a gradebook this module wrote (for --resume). Raises UsageError if it is not one."""
+    try:
+        text = read_regular_file(path).decode("utf-8")
+    except FileNotFoundError:
+        return []
+    except (OSError, UnsafeFile, UnicodeDecodeError) as error:
+        raise UsageError(f"Cannot read the gradebook {path} to resume: {error}.") from None
+    lines = list(csv.reader(io.StringIO(text)))
+    ids = course.ids()
+    # By position: an exercise id may also be a column name (a course with an exercise "total").
+    header = [
+        "student", "directory", *ids, "total", "max_points", "status", "flags", "commit", "committed_at", "message"
+    ]  # fmt: skip
+    if not lines or lines[0] != header:
+        raise UsageError(
+            f"{path} is not a gradebook `tutor grade-class` wrote for these exercises, so --resume cannot use it.",
+            "Give the gradebook of the interrupted run (same --assignment) with --output, or leave out --resume.",
+        )
+    rows = []
+    n = len(ids)
+    for cells in lines[1:]:
+        if len(cells) != len(header):
+            continue  # not a row this module wrote: graded again
+        student, directory, scores = cells[0], cells[1], cells[2 : 2 + n]
+        total, max_points, status, flags, commit, committed_at, message = cells[2 + n :]
+        rows.append(
+            ClassRow(
+                directory=directory,
+                student=student or None,
+                status=status,
+                message=message,
+                points={i: float(v) for i, v in zip(ids, scores, strict=True) if v},
+                total=float(total) if total else None,
+                max_points=float(max_points or 0),
+                flags=tuple(f for f in flags.split(";") if f),
+                commit=commit,
+                committed_at=committed_at,
+            )
+        )
+    return rows
+
+
+class Gradebook:
+    """The gradebook file, rewritten whole and atomically as each submission finishes, so an
+    interrupted batch leaves every finished row on disk (and --resume can skip them)."""
+
+    def __init__(
+        self,
+        path: Path,
+        course: Course,
+        fmt: str = "csv",
+        column: str = "cnn-tutor",
+        roster: Mapping[Path, str] | None = None,
+        order: Sequence[Path] = (),
+    ) -> None:
+        self.path, self.course, self.fmt, self.column, self.roster = path, course, fmt, column, roster
+        self.order = {str(p): n for n, p in enumerate(order)}
+        self.rows: list[ClassRow] = []
+        self.lock = threading.Lock()
+
+    def add(self, row: ClassRow) -> None:
+        with self.lock:
+            self.rows.append(row)
+            self.write()
+
+    def final(self) -> list[ClassRow]:
+        """The rows as written: in the order of the submissions, with their flags."""
+        ordered = sorted(self.rows, key=lambda r: self.order.get(r.directory, len(self.order)))
+        return annotate(ordered, self.roster)
+
+    def render(self) -> str:
+        rows = self.final()
+        if self.fmt == "canvas":
+            return canvas_csv(rows, self.course, self.column)
+        return gradebook_csv(rows, self.course)
+
+    def write(self) -> None:
+        atomic_write(self.path, self.render(), mode=0o644)
+
+
+def summary_json(
+    rows: Sequence[ClassRow], course: Course, summary: ClassSummary, assignment: str | None = None
+) -> dict:
+    """`grade-class --summary`: the class at a glance, per exercise: pass rate, mean points and how
+    many students were diagnosed with each misconception. Counts only accepted reports."""
+    graded = [r for r in rows if r.graded]
+    exercises = {}
+    for exercise in course.exercises:
+        earned = [r.points.get(exercise.id, 0.0) for r in graded]
+        full = sum(1 for p in earned if p >= exercise.points)
+        diagnosed = Counter(r.misconceptions[exercise.id] for r in graded if exercise.id in r.misconceptions)
+        exercises[exercise.id] = {
+            "title": exercise.title,
+            "max_points": exercise.points,
+            "graded": len(graded),
+            "passed": full,
+            "pass_rate": round(full / len(graded), 4) if graded else None,
+            "mean_points": round(statistics.fmean(earned), 3) if graded else None,
+            "misconceptions": dict(sorted(diagnosed.items(), key=lambda item: (-item[1], item[0]))),
+        }
+    return {
+        "schema": SUMMARY_SCHEMA,
+        "schema_version": 1,
+        "course": course.name,
+        "course_version": course.version,
+        "assignment": assignment,
+        "submissions": summary.submissions,
+        "graded": summary.graded,
+        "errors": summary.errors,
+        "max_points": summary.max_points,
+        "mean": round(summary.mean, 3),
+        "median": summary.median,
+        "minimum": summary.minimum,
+        "maximum": summary.maximum,
+        "histogram": [{"range": label, "students": count} for label, count in summary.histogram],
+        "exercises": exercises,
+        "problems": [{"directory": d, "status": st, "message": m} for d, st, m in summary.problems],
+    }
 
 
 def summarize(rows: Sequence[ClassRow], course: Course, seconds: float, buckets: int = 5) -> ClassSummary:

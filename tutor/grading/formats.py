@@ -8,6 +8,10 @@ Each is a pure function of the report: no grading, no files, no printing.
               number, score, max_score, status ("passed"/"failed"), output and visibility.
 - classroom:  the JSON a GitHub Classroom grading-reporter runner step outputs (version 1, status
               pass/fail/error, max_score, tests[]), base64-encoded on one line, for $GITHUB_OUTPUT.
+- classroom50: result.json as Classroom 50's wiki ("The result.json contract") describes it:
+              schema "classroom50/result/v1", integer score and max-score (the sums of tests[]),
+              tests[] rows {test-name, passed, score, max-score}, and the identity fields that the
+              Classroom 50 runner passes in its environment (CLASSROOM, ASSIGNMENT, …).
 - junit:      JUnit XML, one <testsuite> per exercise and one <testcase> per property.
 - markdown:   a summary for $GITHUB_STEP_SUMMARY.
 """
@@ -15,13 +19,15 @@ Each is a pure function of the report: no grading, no files, no printing.
 from __future__ import annotations
 
 import base64
+import datetime
 import json
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Mapping
 from xml.etree import ElementTree
 
 from tutor.grading.report import GRADER_ERROR, ExerciseGrade, GradeReport, GradeStatus
 
-TEXT_FORMATS = ("json", "gradescope", "classroom", "junit", "markdown")
+TEXT_FORMATS = ("json", "gradescope", "classroom", "classroom50", "junit", "markdown")
 FORMATS = ("table", *TEXT_FORMATS)
 NOT_STARTED_STATUSES = ("not_implemented", "not_answered")
 
@@ -87,6 +93,8 @@ def to_gradescope(report: GradeReport) -> dict:
     summary = f"cnn-tutor {report.tool_version} graded {len(report.exercises)} exercises of {report.course} {report.course_version}: {_points(report.points)}/{_points(report.max_points)} points."
     if report.status is GradeStatus.ERROR:
         summary += " The grader failed on some exercise(s); your instructor will re-grade them."
+    if report.notes:
+        summary += "\n\n" + "\n".join(report.notes)
     return {
         "score": report.points,
         "execution_time": round(report.seconds),
@@ -130,6 +138,78 @@ def classroom(report: GradeReport) -> str:
     """Base64 of the runner JSON, on one line: `echo "result=$(…)" >> "$GITHUB_OUTPUT"` takes it as is."""
     raw = json.dumps(to_classroom(report), ensure_ascii=False).encode("utf-8")
     return base64.b64encode(raw).decode("ascii") + "\n"
+
+
+# -- Classroom 50 -------------------------------------------------------------------------------------
+
+CLASSROOM50_SCHEMA = "classroom50/result/v1"
+
+CLASSROOM50_IDENTITY = (
+    # result.json field -> the runner's environment variables that carry it, first found wins.
+    ("classroom", ("CLASSROOM",)),
+    ("assignment", ("ASSIGNMENT",)),
+    ("assignment_type", ("ASSIGNMENT_TYPE",)),
+    ("owner", ("OWNER", "USERNAME")),
+    ("submission", ("SUBMISSION_TAG",)),
+    ("commit", ("COMMIT_URL",)),
+    ("release", ("RELEASE_URL",)),
+    ("review", ("REVIEW_URL", "COMMIT_URL")),
+)
+"""Where each identity field of result.json comes from. Classroom 50 checks classroom, assignment
+and owner against the student's repository itself, so a field is copied only when the runner set
+it, and never guessed."""
+
+
+def whole_points(points: float) -> int:
+    """Classroom 50 counts whole points: partial credit is rounded down (4.5 -> 4, 5.999 -> 5).
+
+    Rounding down never gives more than was earned, and full marks stay full marks because every
+    exercise's maximum in the catalog is a whole number. The small tolerance keeps a sum such as
+    1.5 + 1.5 + 3.0 stored as 5.999999 from losing a point.
+    """
+    return math.floor(points + 1e-6)
+
+
+def _utc_timestamp(iso: str) -> str:
+    """'2026-11-30T06:00:00+00:00' -> '2026-11-30T06:00:00Z' (the contract's form); '' stays ''."""
+    try:
+        moment = datetime.datetime.fromisoformat(iso)
+    except ValueError:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.UTC)
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def to_classroom50(report: GradeReport, environ: Mapping[str, str] | None = None) -> dict:
+    """result.json for a Classroom 50 autograder. `environ`: the runner's environment (nothing
+    is read from the process here: the CLI passes os.environ)."""
+    environ = environ or {}
+    tests = [
+        {
+            "test-name": f"{e.id}: {e.title}",
+            "passed": e.full_marks,
+            "score": whole_points(e.points),
+            "max-score": whole_points(e.max_points),
+        }
+        for e in report.exercises
+    ]
+    result: dict = {"schema": CLASSROOM50_SCHEMA}
+    for field, names in CLASSROOM50_IDENTITY:
+        value = next((environ[name] for name in names if environ.get(name)), None)
+        if value is not None:
+            result[field] = value
+    stamp = _utc_timestamp(report.graded_at)
+    if stamp:
+        result["datetime"] = stamp
+    result["score"] = sum(t["score"] for t in tests)
+    result["max-score"] = sum(t["max-score"] for t in tests)
+    result["tests"] = tests
+    return result
+
+
+def classroom50(report: GradeReport, environ: Mapping[str, str] | None = None) -> str:
+    return json.dumps(to_classroom50(report, environ), indent=2, ensure_ascii=False) + "\n"
 
 
 # -- JUnit --------------------------------------------------------------------------------------------
@@ -224,6 +304,8 @@ def markdown(report: GradeReport) -> str:
         lines += ["", f"Not started yet: {', '.join(f'`{i}`' for i in not_started)}."]
     if report.status is GradeStatus.ERROR:
         lines += ["", "**The grader failed on some exercise(s): tell your instructor.**"]
+    for note in report.notes:
+        lines += ["", f"> {_cell(note)}"]
     lines += [
         "",
         f"<sub>cnn-tutor {report.tool_version} · course {report.course} {report.course_version} · "
@@ -241,9 +323,17 @@ RENDERERS: dict[str, Callable[[GradeReport], str]] = {
     "junit": junit,
     "markdown": markdown,
 }
+ENVIRONMENT_RENDERERS: dict[str, Callable[[GradeReport, Mapping[str, str] | None], str]] = {
+    "classroom50": classroom50,
+}
+"""Formats that also carry what the CI runner says about the submission (its environment)."""
 
 
-def render(report: GradeReport, fmt: str) -> str:
+def render(report: GradeReport, fmt: str, environ: Mapping[str, str] | None = None) -> str:
+    """`fmt` of `report`. `environ`: the CI runner's environment, for the formats that carry
+    identity fields from it (classroom50); the others ignore it."""
+    if fmt in ENVIRONMENT_RENDERERS:
+        return ENVIRONMENT_RENDERERS[fmt](report, environ)
     try:
         return RENDERERS[fmt](report)
     except KeyError:

@@ -67,6 +67,15 @@ class ExerciseGrade:
     seconds: float = 0.0
     line: int | None = None
     """Line in `file` the feedback points at (e.g. a syntax error), if any."""
+    misconception: str | None = None
+    """The misconception the first failing property matched (its text, as `tutor check` shows
+    it), if any: what grade-class --summary counts per exercise."""
+    substituted: tuple[str, ...] = ()
+    """Exercise ids whose reference implementation replaced the student's own module for this
+    exercise's check, because the student's failed its own check (graded there, not twice)."""
+    helpers: dict[str, str | None] = field(default_factory=dict)
+    """Every other workspace file the graded code imported (sibling modules), relative to the
+    workspace root, and its SHA-256 as read before grading: --verify compares them too."""
 
     @property
     def passed(self) -> bool:
@@ -95,6 +104,11 @@ class GradeReport:
     graded_at: str = ""
     """UTC time the grading started (ISO 8601)."""
     seconds: float = 0.0
+    notes: tuple[str, ...] = ()
+    """Sentences for the student about how this grading was done (e.g. which student id the
+    numeric variants came from on Gradescope); shown by the formats that have room for them."""
+    assignment: str | None = None
+    """The grading.toml assignment graded (`--assignment NAME`); None: the whole course."""
 
     @property
     def points(self) -> float:
@@ -106,7 +120,10 @@ class GradeReport:
 
     def files(self) -> dict[str, str | None]:
         """Every graded file and its SHA-256, the way --verify compares them."""
-        return {e.file: e.sha256 for e in self.exercises}
+        files = {e.file: e.sha256 for e in self.exercises}
+        for e in self.exercises:  # the sibling modules the graded code imported
+            files |= {name: digest for name, digest in e.helpers.items() if name not in files}
+        return files
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"schema": SCHEMA, "schema_version": SCHEMA_VERSION, "tool": "cnn-tutor"}
@@ -128,7 +145,11 @@ class GradeReport:
         try:
             exercises = tuple(
                 ExerciseGrade(
-                    **{**row, "properties": tuple(PropertyGrade(**p) for p in row.get("properties", ()))}
+                    **{
+                        **row,
+                        "properties": tuple(PropertyGrade(**p) for p in row.get("properties", ())),
+                        "substituted": tuple(row.get("substituted", ())),
+                    }
                 )
                 for row in data["exercises"]
             )
@@ -145,6 +166,8 @@ class GradeReport:
                 environment=dict(data.get("environment") or {}),
                 graded_at=str(data.get("graded_at", "")),
                 seconds=float(data.get("seconds", 0.0)),
+                notes=tuple(str(n) for n in data.get("notes") or ()),  # none in older reports
+                assignment=data.get("assignment"),  # none in older reports
             )
         except (KeyError, TypeError, ValueError) as error:
             raise ValueError(f"malformed grade report: {error}") from None

@@ -12,6 +12,7 @@ the workspace, a device, a FIFO or a huge file earns nothing and never blocks th
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import platform
@@ -19,12 +20,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tutor import __version__
 from tutor.catalog import Course, Exercise
 from tutor.checking.isolation import INSTALL_HINT, Isolation, support
-from tutor.checking.submission import UnsafeFile, read_regular_file
+from tutor.checking.submission import Submission, UnsafeFile, read_regular_file, snapshot
 from tutor.errors import UsageError
 from tutor.grading.feedback import FEEDBACK_CHARS, check_feedback, truncate
 from tutor.grading.report import GRADER_ERROR, ExerciseGrade, GradeReport, GradeStatus, PropertyGrade
@@ -33,6 +35,7 @@ from tutor.workspace import Workspace, file_digest
 if TYPE_CHECKING:
     from tutor.checking.result import CheckResult
     from tutor.checking.sandbox import Limits
+    from tutor.grading.config import GradingConfig
 
 DEFAULT_SEED = 20261
 """Hypothesis seed used when the instructor does not choose one: same files, same grade."""
@@ -47,6 +50,7 @@ ANSWERS_UNSAFE = (
     "{file} is not read, so {exercise} earns no points: {reason}. Answers must be in a plain "
     "answers.toml file at the root of your workspace (`tutor answer {exercise} VALUE` writes it)."
 )
+ASSIGNMENT_NOTE = "Graded as assignment {name} ({title}): {count} exercise(s), {points:g} points."
 WRONG_ISOLATION = "the check ran with isolation {got!r}, but grading asked for {wanted!r}"
 NO_SANDBOX = "Grading runs the students' code in a sandbox, and this machine has none: {detail}."
 NO_SANDBOX_HINT = (
@@ -78,6 +82,15 @@ class GradeOptions:
     isolation: Isolation = Isolation.SANDBOX
     """SANDBOX (the default): every check runs in the sandbox, and grading is refused where there
     is none. NONE (`--no-sandbox`): plain processes. Recorded in the report either way."""
+    config: GradingConfig | None = None
+    """The instructor's grading.toml (`--config`): its [points] replace the catalog's."""
+    assignment: str | None = None
+    """Grade only this assignment of `config` (`--assignment`), and name it in the report."""
+    references: Path | None = None
+    """Reference solutions, for grading an exercise whose own dependency fails (fairness.py);
+    None: fairness.default_references()."""
+    fair: bool = True
+    """Grade a dependent exercise with the reference of a dependency that fails its own check."""
 
 
 def grading_isolation(no_sandbox: bool) -> Isolation:
@@ -98,6 +111,13 @@ Progress = Callable[[Exercise, "ExerciseGrade | None"], None]
 def gradable_exercises(course: Course) -> list[Exercise]:
     """What `tutor grade` grades: every exercise of the course, code and numeric, in course order."""
     return list(course.exercises)
+
+
+def graded_course(course: Course, options: GradeOptions) -> Course:
+    """`course` as these options grade it: grading.toml's points, and only the assignment's exercises."""
+    if options.config is None:
+        return course
+    return options.config.course_for(course, options.assignment)
 
 
 def credit(result: CheckResult) -> float:
@@ -139,18 +159,37 @@ def grade_workspace(
         raise SandboxRequired(support().detail)
     started_at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     started = time.perf_counter()
+    selected = graded_course(course, options)
     grades: list[ExerciseGrade] = []
-    for exercise in gradable_exercises(course):
+    by_id: dict[str, ExerciseGrade] = {}
+
+    def fails_alone(dependency: Exercise) -> bool:
+        """Does the student's own dependency fail its check? Graded here when the run has not."""
+        if dependency.id not in by_id:
+            by_id[dependency.id] = grade_code_exercise(workspace, dependency, options)
+        return not by_id[dependency.id].full_marks
+
+    for exercise in gradable_exercises(selected):
         if progress:
             progress(exercise, None)
         if exercise.is_code:
-            grade = grade_code_exercise(workspace, exercise, options)
+            grade = grade_code_exercise(workspace, exercise, options, course, fails_alone)
+            by_id[exercise.id] = grade
         else:
             grade = grade_numeric_question(workspace, course, exercise, options)
         grades.append(grade)
         if progress:
             progress(exercise, grade)
     broken = any(g.status == GRADER_ERROR for g in grades)
+    notes: tuple[str, ...] = ()
+    if options.config is not None and options.assignment is not None:
+        chosen = options.config.assignment(options.assignment)
+        total = sum(e.points for e in selected.exercises)
+        notes = (
+            ASSIGNMENT_NOTE.format(
+                name=chosen.name, title=chosen.title, count=len(selected.exercises), points=total
+            ),
+        )
     return GradeReport(
         tool_version=__version__,
         course=course.name,
@@ -164,13 +203,40 @@ def grade_workspace(
         environment=environment(),
         graded_at=started_at,
         seconds=round(time.perf_counter() - started, 3),
+        notes=notes,
+        assignment=options.assignment if options.config is not None else None,
     )
 
 
-def grade_code_exercise(workspace: Workspace, exercise: Exercise, options: GradeOptions) -> ExerciseGrade:
+def _helpers(workspace: Workspace, exercise: Exercise) -> tuple[Submission | None, dict[str, str | None]]:
+    """The exercise's snapshot (None if its file cannot be read) and the SHA-256 of every sibling
+    module it imports, by path relative to the workspace."""
+    try:
+        submission = snapshot(workspace.exercise_file(exercise), workspace.root)
+    except (OSError, UnsafeFile):
+        return None, {}
+    folder = Path(exercise.relative_file()).parent
+    return submission, {
+        (folder / name).as_posix(): hashlib.sha256(data).hexdigest()
+        for name, data in sorted(submission.files.items())
+        if name != submission.main
+    }
+
+
+def grade_code_exercise(
+    workspace: Workspace,
+    exercise: Exercise,
+    options: GradeOptions,
+    course: Course | None = None,
+    fails_alone: Callable[[Exercise], bool] | None = None,
+) -> ExerciseGrade:
+    """Grade one code exercise. With `course` and `fails_alone` (grade_workspace passes them), a
+    sibling module that is another exercise of `course` failing its own check is replaced by that
+    exercise's reference solution for this check (fairness.py)."""
     relative = exercise.relative_file()
     path = workspace.exercise_file(exercise)
     started = time.perf_counter()
+    submission, helpers = _helpers(workspace, exercise)
     # Read before checking: this is the content the grade is for. A file the grader does not read
     # (a link out of the workspace, a device, a FIFO, too large) earns nothing, and no check runs.
     unsafe: str | None = None
@@ -196,6 +262,7 @@ def grade_code_exercise(workspace: Workspace, exercise: Exercise, options: Grade
             feedback=feedback,
             feedback_truncated=cut,
             seconds=round(time.perf_counter() - started, 3),
+            helpers=helpers,
             **extra,  # type: ignore[arg-type]
         )
 
@@ -206,6 +273,18 @@ def grade_code_exercise(workspace: Workspace, exercise: Exercise, options: Grade
     if digest is not None and digest == file_digest(exercise.stub_path()):
         # Byte for byte the pristine stub, which raises NotImplementedError: no worker needed.
         return grade("not_implemented", NOT_STARTED.format(file=relative, exercise=exercise.id))
+    # Only now that the check will run: is a dependency it imports broken on its own (fairness.py)?
+    replacements: dict[str, bytes] = {}
+    substituted: list[Exercise] = []
+    if submission is not None and course is not None and fails_alone is not None and options.fair:
+        from tutor.grading import fairness
+
+        references = options.references or fairness.default_references()
+        for dependency in fairness.imported_exercises(submission, course, exercise):
+            source = fairness.reference_source(references, dependency)
+            if source is not None and fails_alone(dependency):
+                replacements[Path(dependency.relative_file()).name] = source
+                substituted.append(dependency)
     try:
         from tutor.checking.engine import CheckOptions, run_check
         from tutor.checking.sandbox import Limits
@@ -218,7 +297,13 @@ def grade_code_exercise(workspace: Workspace, exercise: Exercise, options: Grade
             root=workspace.root,
             isolation=options.isolation,
         )
-        result = run_check(exercise, path, check_options)
+        if replacements and submission is not None:
+            from tutor.grading import fairness
+
+            with fairness.staged(submission, replacements) as copy:
+                result = run_check(exercise, copy, dataclasses.replace(check_options, root=copy.parent))
+        else:
+            result = run_check(exercise, path, check_options)
         if result.isolation and result.isolation != str(options.isolation):
             raise RuntimeError(WRONG_ISOLATION.format(got=result.isolation, wanted=str(options.isolation)))
     except Exception as error:  # noqa: BLE001 - one broken check must not lose the other grades
@@ -238,13 +323,21 @@ def grade_code_exercise(workspace: Workspace, exercise: Exercise, options: Grade
         )
         for p in result.properties
     )
+    feedback = check_feedback(result)
+    if substituted:
+        from tutor.grading import fairness
+
+        feedback = fairness.message(exercise, substituted) + "\n\n" + feedback
+    failure = result.first_failure()
     return grade(
         str(result.status),
         result.message,
         round(max_points * fraction, 2),
-        feedback=check_feedback(result),
+        feedback=feedback,
         properties=properties,
         line=result.detail.get("line"),
+        misconception=failure.diagnosis if failure is not None else None,
+        substituted=tuple(d.id for d in substituted),
     )
 
 
@@ -252,8 +345,6 @@ def grade_numeric_question(
     workspace: Workspace, course: Course, exercise: Exercise, options: GradeOptions
 ) -> ExerciseGrade:
     """Re-measure the answers to one numeric question from answers.toml (never the recorded verdicts)."""
-    import dataclasses
-
     from tutor.errors import TutorError
 
     relative = workspace.display(workspace.answers_path())

@@ -22,6 +22,8 @@ def _points(value: float) -> str:
 
 def grade_table(report: GradeReport) -> RenderableType:
     who = f" · student {report.student}" if report.student else ""
+    if report.assignment:
+        who += f" · assignment {report.assignment}"
     table = Table(title=f"{report.course} {report.course_version}{who}", title_justify="left")
     table.add_column("Exercise", no_wrap=True)
     table.add_column("Status", no_wrap=True)
