@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import requires_sandbox
 from tutor.checking import isolation
 from tutor.checking.submission import MAX_FILE_BYTES, UnsafeFile, read_regular_file, snapshot
 
@@ -153,3 +154,17 @@ def test_a_worker_that_must_be_sandboxed_refuses_to_start_without_one(
     finally:
         monkeypatch.undo()
         isolation.support.cache_clear()
+
+
+@requires_sandbox
+def test_a_sandbox_that_cannot_start_says_why(monkeypatch: pytest.MonkeyPatch) -> None:
+    """bwrap's own complaint reaches the message, not just an exit code."""
+    from tutor.checking.sandbox import Limits, Worker, WorkerFailure
+
+    worker = Worker(Limits(), ())
+    monkeypatch.setattr(isolation, "RUNTIME_DIR", "/proc/cannot-mount-here")
+    monkeypatch.setattr("tutor.checking.sandbox.RUNTIME_DIR", "/proc/cannot-mount-here")
+    with worker, pytest.raises(WorkerFailure) as failure:
+        worker.ping()
+    assert failure.value.kind == "startup"
+    assert "bwrap" in failure.value.detail, failure.value.detail

@@ -31,6 +31,7 @@ from tutor.checking.isolation import (
     Isolation,
     Jail,
     SandboxUnavailable,
+    describe_failure,
     exit_signal,
     interpreter,
     package_mounts,
@@ -451,15 +452,19 @@ class Worker:
             self._kill_everything()
             code = process.poll()
             self._read_capture()
+            # The sandbox's own complaint (bwrap, or the root launcher), if it never started the worker.
+            complaint = describe_failure(self.output) if self.sandboxed else None
             self._fail(
                 WorkerFailure(
                     "startup",
-                    f"it stopped with exit code {code}" if code is not None else "it closed its channel",
+                    complaint
+                    or (f"it stopped with exit code {code}" if code is not None else "it closed its channel"),
                 )
             )
         if hello.get("op") != "hello":
             self._kill_everything()
-            error = hello.get("error") if isinstance(hello.get("error"), dict) else {}
+            found = hello.get("error")
+            error: dict = found if isinstance(found, dict) else {}
             self._fail(
                 WorkerFailure("startup", str(error.get("message", "an unexpected first message"))[:300])
             )
