@@ -75,3 +75,37 @@ def test_resnet34_ends_in_512_by_7_by_7() -> None:
 def test_basic_block_projection_only_when_needed() -> None:
     assert isinstance(models.BasicBlock(8, 8, 1).shortcut, torch.nn.Identity)
     assert not isinstance(models.BasicBlock(8, 16, 2).shortcut, torch.nn.Identity)
+
+
+def _bottleneck_resnet_count(blocks: tuple[int, ...], widths: tuple[int, ...], classes: int) -> int:
+    """ResNet with bottleneck blocks counted by hand: convolutions without bias, γ and β per BN channel."""
+    conv = lambda c_in, c_out, k: k * k * c_in * c_out  # noqa: E731
+    bn = lambda c: 2 * c  # noqa: E731
+    total = conv(3, widths[0], 7) + bn(widths[0])
+    channels = widths[0]
+    for stage, (count, width) in enumerate(zip(blocks, widths)):
+        for index in range(count):
+            out = 4 * width
+            total += conv(channels, width, 1) + bn(width) + conv(width, width, 3) + bn(width)
+            total += conv(width, out, 1) + bn(out)
+            if (stage > 0 and index == 0) or channels != out:
+                total += conv(channels, out, 1) + bn(out)
+            channels = out
+    return total + channels * classes + classes
+
+
+def test_resnet50_count_matches_an_independent_count() -> None:
+    with torch.device("meta"):
+        model = models.resnet50()
+    assert models.count_parameters(model) == _bottleneck_resnet_count((3, 4, 6, 3), (64, 128, 256, 512), 1000)
+    assert sum(isinstance(m, models.Bottleneck) for m in model) == 16
+
+
+def test_bottleneck_block_strides_the_3x3_and_projects_only_when_needed() -> None:
+    """torchvision's v1.5 convention, which the bottleneck_block statement states."""
+    block = models.Bottleneck(64, 32, stride=2)
+    assert (block.conv1.stride, block.conv2.stride, block.conv3.stride) == ((1, 1), (2, 2), (1, 1))
+    assert block.conv3.out_channels == 4 * 32
+    assert isinstance(models.Bottleneck(128, 32, 1).shortcut, torch.nn.Identity)
+    assert not isinstance(models.Bottleneck(64, 64, 1).shortcut, torch.nn.Identity)  # 64 → 256
+    assert models.Bottleneck(8, 2, 2)(torch.zeros(1, 8, 7, 5)).shape == (1, 8, 4, 3)

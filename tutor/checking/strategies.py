@@ -404,6 +404,31 @@ def residual_block_cases(draw: st.DrawFn) -> Case:
     return Case.of(("x", x), ("params", params), stride=stride)
 
 
+@st.composite
+def bottleneck_block_cases(draw: st.DrawFn) -> Case:
+    """x (N, C_in, H, W), a bottleneck block's named parameters (expansion 4), and a stride of 1 or 2.
+
+    About half the cases keep the shape (C_in = 4·width, stride 1: identity shortcut); the others
+    change the channels and/or halve the size (projection shortcut: keys proj and proj_bn_*).
+    """
+    batch, width = draw(st.integers(1, 2)), draw(st.integers(1, 2))
+    c_out = 4 * width
+    stride = draw(st.sampled_from([1, 2]))
+    c_in = c_out if draw(st.booleans()) else draw(st.integers(1, 5))
+    height, side = draw(st.integers(2, 6)), draw(st.integers(2, 6))
+    params = {"conv1": draw(float_arrays((width, c_in, 1, 1), bound=1.0))}
+    params |= draw(batch_norm_statistics("bn1", width))
+    params["conv2"] = draw(float_arrays((width, width, 3, 3), bound=1.0))
+    params |= draw(batch_norm_statistics("bn2", width))
+    params["conv3"] = draw(float_arrays((c_out, width, 1, 1), bound=1.0))
+    params |= draw(batch_norm_statistics("bn3", c_out))
+    if needs_projection(c_in, c_out, stride):
+        params["proj"] = draw(float_arrays((c_out, c_in, 1, 1), bound=1.0))
+        params |= draw(batch_norm_statistics("proj_bn", c_out))
+    x = draw(float_arrays((batch, c_in, height, side), bound=2.0))
+    return Case.of(("x", x), ("params", params), stride=stride)
+
+
 # -- session 1: image kernels --------------------------------------------------------------------
 IMAGE_MIN_SIDE = 3
 IMAGE_MAX_SIDE = 8

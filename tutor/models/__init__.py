@@ -6,6 +6,7 @@ these models, never typed in. Each builder takes the knobs that per-student vari
 
     lenet5()   61,706        alexnet()  62,378,344
     vgg16()   138,357,544    resnet34() 21,797,672
+    resnet50() 25,557,032 (bottleneck blocks, as torchvision's)
 
 Build large models on the meta device (`with torch.device("meta"): ...`) to count parameters or
 read shapes without allocating or computing anything; `count_parameters` and `stage_shapes`
@@ -223,3 +224,68 @@ def resnet(
 
 def resnet34() -> nn.Sequential:
     return resnet(RESNET34_BLOCKS, RESNET_WIDTHS)
+
+
+# -- ResNet with bottleneck blocks (ResNet-50) -------------------------------------------------
+RESNET50_BLOCKS = (3, 4, 6, 3)
+BOTTLENECK_EXPANSION = 4
+
+
+class Bottleneck(nn.Module):
+    """ResNet's bottleneck block [He et al. 2015 §4]: 1×1 (reduce) – 3×3 – 1×1 (expand ×4), BN after each.
+
+    conv1 reduces c_in to `width`, conv2 is the 3×3 at `width`, conv3 expands to 4·width, then the
+    shortcut is added and one ReLU follows. The stride sits on the 3×3 (conv2), as in torchvision's
+    "ResNet v1.5"; the paper put it on the first 1×1. The shortcut is the identity when the shape is
+    kept, otherwise a 1×1 convolution of the block's stride followed by BN.
+    """
+
+    def __init__(self, c_in: int, width: int, stride: int = 1, expansion: int = BOTTLENECK_EXPANSION) -> None:
+        super().__init__()
+        self.expansion = expansion
+        c_out = width * expansion
+        self.conv1 = nn.Conv2d(c_in, width, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(width)
+        self.conv2 = nn.Conv2d(width, width, 3, stride=stride, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(width)
+        self.conv3 = nn.Conv2d(width, c_out, 1, bias=False)
+        self.bn3 = nn.BatchNorm2d(c_out)
+        self.shortcut: nn.Module = nn.Identity()
+        if stride != 1 or c_in != c_out:
+            self.shortcut = nn.Sequential(
+                nn.Conv2d(c_in, c_out, 1, stride=stride, bias=False), nn.BatchNorm2d(c_out)
+            )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out = torch.relu(self.bn1(self.conv1(x)))
+        out = torch.relu(self.bn2(self.conv2(out)))
+        out = self.bn3(self.conv3(out))
+        return torch.relu(out + self.shortcut(x))
+
+
+def bottleneck_resnet(
+    blocks: Sequence[int] = RESNET50_BLOCKS,
+    widths: Sequence[int] = RESNET_WIDTHS,
+    classes: int = 1000,
+    expansion: int = BOTTLENECK_EXPANSION,
+) -> nn.Sequential:
+    """ResNet with bottleneck blocks: the stem of `resnet`, stages of Bottleneck blocks whose
+    outputs are expansion·width channels (4 in the paper), global average pooling, FC."""
+    layers: list[nn.Module] = [
+        nn.Conv2d(3, widths[0], 7, stride=2, padding=3, bias=False),
+        nn.BatchNorm2d(widths[0]),
+        nn.ReLU(),
+        nn.MaxPool2d(3, stride=2, padding=1),
+    ]
+    channels = widths[0]
+    for stage, (count, width) in enumerate(zip(blocks, widths)):
+        for index in range(count):
+            stride = 2 if stage > 0 and index == 0 else 1
+            layers.append(Bottleneck(channels, width, stride, expansion))
+            channels = width * expansion
+    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(channels, classes)]
+    return nn.Sequential(*layers)
+
+
+def resnet50() -> nn.Sequential:
+    return bottleneck_resnet(RESNET50_BLOCKS, RESNET_WIDTHS)
