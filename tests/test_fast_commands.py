@@ -39,6 +39,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ["hint", "conv2d"],
         ["hint", "corr2d", "--all"],
         ["check", "--help"],
+        ["solution", "--help"],
     ],
     ids=lambda a: " ".join(a) or "bare",
 )

@@ -251,7 +251,7 @@ def test_picture_half_blocks_and_ramp() -> None:
 
 def test_save_png_writes_a_readable_png(tmp_path: Path, flipped) -> None:  # noqa: ANN001
     real = png_panels(flipped.first_failure().counterexample)
-    assert [title for title, *_ in real] == ["x", "k", "expected", "yours", "where they differ"]
+    assert [title for title, *_ in real] == ["input x", "input k", "expected", "yours", "difference"]
     expected = np.arange(12.0).reshape(3, 4)
     got = expected.copy()
     got[1, 2] = -7.0
@@ -268,6 +268,54 @@ def test_save_png_writes_a_readable_png(tmp_path: Path, flipped) -> None:  # noq
     )
 
 
+def _png(path: Path) -> np.ndarray:
+    width, height, rows, info = png.Reader(filename=str(path)).read()
+    assert info["planes"] == 3
+    return np.array([list(r) for r in rows], dtype=np.uint8).reshape(height, width, 3)
+
+
+def test_counterexample_png_is_labelled_framed_and_scaled_up(tmp_path: Path) -> None:
+    from tutor.checking.result import CheckResult, PropertyResult, Status
+    from tutor.diff_view import save_counterexample_png
+    from tutor.pictures import FONT, FRAME, LABEL_INK, LABEL_SCALE, PNG_GAP, cell_pixels, label_pixels
+
+    # A binary 3×3 answer: its 1s are the top of the grey scale, i.e. white.
+    expected = np.array([[0.0, 1.0, 0.0], [1.0, 1.0, 1.0], [0.0, 1.0, 0.0]])
+    got = expected.copy()
+    got[0, 0] = 1.0
+    ce = replace_args(example(expected, got), {"x": np.arange(25.0).reshape(5, 5).tolist()})
+    failure = PropertyResult("p", Status.FAILED, "wrong", 1, ce)
+    result = CheckResult("corr2d", Status.FAILED, "wrong", "corr2d.py", (failure,))
+    said = save_counterexample_png(result, tmp_path / "c.png")
+    assert said.endswith("input x | expected | yours | difference (left to right).")
+    page = _png(tmp_path / "c.png")
+    pixel = cell_pixels((5, 5))
+    assert pixel >= 32, "a 5×5 input is scaled up to be read"
+    # Labels: the label band holds each title's glyphs, drawn in the label ink, left to right.
+    band = page[PNG_GAP : PNG_GAP + 5 * LABEL_SCALE]
+    ink_columns = np.flatnonzero((band == LABEL_INK).all(axis=2).any(axis=0))
+    assert ink_columns.size and set(FONT) >= set("INPUT XEXPECTEDYOURSDIFFERENCE")
+    first = label_pixels("input x")
+    assert (band[:, 2 * PNG_GAP : 2 * PNG_GAP + first.shape[1]] == first).all(), "'INPUT X' is written first"
+    # Values stay visible: every panel is framed, and the expected panel's white cells sit inside a frame.
+    frame_rows = np.flatnonzero((page == FRAME).all(axis=2).sum(axis=1) > 3 * pixel)
+    assert frame_rows.size >= 2, "a dark frame above and below the panels"
+    top = frame_rows[0]
+    line = page[top + 2 + pixel // 2]  # through the middle of the first row of cells
+    framed = (line == FRAME).all(axis=1)
+    runs = int(np.count_nonzero(framed[1:] & ~framed[:-1]) + framed[0])
+    assert runs == 2 * 4, "each of the four panels has a frame edge on its left and its right"
+    white = (line == 255).all(axis=1)
+    assert white[framed.argmax() : len(line) - framed[::-1].argmax()].any(), "white cells, inside frames"
+    assert page.shape[0] > top + 5 * pixel and page.shape[1] > 4 * 3 * pixel
+
+
+def replace_args(ce: Counterexample, arguments: dict) -> Counterexample:
+    from dataclasses import replace
+
+    return replace(ce, argument_values=arguments)
+
+
 # -- the command line: --save-png, the dashboard, the finished course, the list at 80 columns -------------
 
 
@@ -282,7 +330,9 @@ def test_check_save_png_from_the_command_line(tmp_path: Path, monkeypatch: pytes
     Path("exercises/corr2d.py").write_text(FLIPPED_CORR2D, encoding="utf-8")
     result = runner.invoke(cli, ["check", "corr2d", "--save-png", "diff.png"])
     assert result.exit_code == 1
-    assert "Saved diff.png: x | k | expected | yours | where they differ" in " ".join(result.output.split())
+    assert "Saved diff.png: input x | input k | expected | yours | difference" in " ".join(
+        result.output.split()
+    )
     assert png.Reader(filename="diff.png").read()[3]["planes"] == 3
 
 
@@ -339,3 +389,71 @@ def test_list_reads_well_at_80_columns() -> None:
     assert "Topic" not in "\n".join(lines), "the Topic column is for wide terminals only"
     wide = ANSI.sub("", terminal(render.course_table(the_course, rows, None), width=140))
     assert "Topic" in wide
+
+
+# -- LeNet stages: one line of diagnosis, then the worst (n, c) slice -------------------------------------
+
+
+def test_lenet_stage_failure_is_a_diagnosis_and_the_worst_slice(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    from tests.conftest import VARIANTS
+    from tutor.checks import lenet
+
+    # The stage property alone: training the wrong model as well adds seconds and says nothing here.
+    stages = tuple(p for p in lenet.CHECK.properties if p.function == "lenet_stages")
+    monkeypatch.setattr(lenet, "CHECK", replace(lenet.CHECK, properties=stages))
+    result = check_file("lenet", VARIANTS / "lenet" / "wrong_relu.py")
+    failure = result.first_failure()
+    assert failure.diagnosis is not None and "\n" not in failure.diagnosis
+    assert failure.diagnosis.startswith("Your stage 1 (sigmoid 1) matches ReLU")
+    example = failure.counterexample
+    n, c, *_ = (int(i) for i in example.worst_index.strip("()").split(","))
+    assert example.values_slice == f"n={n}, c={c}" and tuple(example.expected_shape) == (1, 6, 28, 28)
+    assert np.array(example.expected_values).shape == np.array(example.got_values).shape == (28, 28)
+    assert example.expected is None and example.got is None, "no printout of the whole stage"
+    json.dumps(result.to_dict(), allow_nan=False)
+
+    text = plain(render.check_result(result), width=100)
+    diff = text.split("expected vs yours")[1].split("reproduce it in Python")[0]
+    assert f"slice n={n}, c={c} of the 1×6×28×28 output" in diff and "around the worst cell" in diff
+    assert len(diff.splitlines()) < 30 and "[[" not in diff
+    for width in (120, 200):  # the window of cells; three 28-wide pictures side by side
+        coloured = ANSI.sub("", terminal(render.check_result(result), width=width))
+        diff = coloured.split("expected vs yours")[1].split("reproduce it in Python")[0]
+        assert len(diff.splitlines()) < 30 and ("▀" in diff) == (width == 200)
+
+
+# -- diff marks follow the tolerance that decided the verdict ---------------------------------------------
+
+
+def test_sigmoid_tail_marks_the_cell_the_relative_tolerance_failed_on() -> None:
+    from tests.conftest import VARIANTS
+
+    result = check_file("activations", VARIANTS / "activations" / "wrong_sigmoid_naive.py")
+    failure = result.first_failure()
+    assert failure.name.startswith("sigmoid is exact in its far tails")
+    example = failure.counterexample
+    assert example.allowed_relative_error == 1e-6
+    expected, got = np.array(example.expected_values), np.array(example.got_values)
+    # The verdict's own rule, cell by cell: 2e−313 vs 0 is wrong although it is far below 1e−6.
+    verdict = np.abs(got - expected) > example.allowed_error + example.allowed_relative_error * np.abs(
+        expected
+    )
+    assert verdict.any() and np.abs(got - expected)[verdict].max() < 1e-300
+    chosen = worst_slice(np.atleast_2d(expected), np.atleast_2d(got), example.allowed_error, 1e-6)
+    assert (chosen.differs[0] == verdict).all() and chosen.worst == (0, int(np.argmax(verdict)))
+    text = plain(render.check_result(result), width=100)
+    section = text.split("expected vs yours")[1].split("* marks")[0]
+    assert section.count("*") == int(verdict.sum())
+    json.dumps(result.to_dict(), allow_nan=False)
+
+
+def test_relative_tolerance_finds_the_worst_cell_among_rounding_errors() -> None:
+    expected = np.array([[0.5, 0.25, 2e-313]])
+    got = np.array([[0.5 + 1e-16, 0.25 - 1e-17, 0.0]])
+    absolute = worst_slice(expected, got, 1e-6)
+    assert not absolute.differs.any(), "an absolute bound sees nothing wrong"
+    relative = worst_slice(expected, got, 1e-320, 1e-6)
+    assert relative.differs.tolist() == [[False, False, True]] and relative.worst == (0, 2)
+    assert "0*" in plain(ArrayDiff(expected, got, 1e-320, relative=1e-6))

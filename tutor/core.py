@@ -182,3 +182,55 @@ def check_exercise(
         assert workspace is not None
         workspace.progress().record(exercise.id, str(result.status), digest)
     return result
+
+
+SOLUTION_QUESTION = "{id} is a numeric question: it has no reference solution. `tutor answer {id} VALUE` says whether you are right."
+SOLUTION_NOT_PASSED = "The reference solution of {id} is shown only once your {file} passes ({state} now)."
+SOLUTION_NOT_PASSED_HINT = (
+    "Run `tutor check {id}`; when it passes, `tutor solution {id}` shows how the course wrote it."
+)
+SOLUTION_CHANGED_HINT = (
+    "{file} changed since it passed: run `tutor check {id}` again, then `tutor solution {id}`."
+)
+SOLUTIONS_UNAVAILABLE = "The reference solutions are not installed: the cnn-tutor package does not ship them."
+SOLUTIONS_UNAVAILABLE_HINT = (
+    "Ask your instructor, or point the tutor at a source checkout: "
+    "export TUTOR_SOLUTIONS=/path/to/cnn-tutor/solutions (a folder of <id>.py files)."
+)
+SOLUTION_MISSING = "There is no reference solution for {id} in {folder}."
+
+
+@dataclass(frozen=True)
+class Solution:
+    exercise: Exercise
+    path: Path
+    """Where the reference was read from (never copied anywhere)."""
+    text: str
+
+
+def reference_solution(workspace: Workspace, exercise: Exercise) -> Solution:
+    """The course's reference solution, only when the student's current file has passed.
+
+    "Passed" is the recorded check of this very file content (its digest), as `tutor list` shows
+    it done: a later edit hides the solution again until the file passes once more.
+    """
+    from tutor.errors import TutorError
+    from tutor.grading.fairness import default_references  # the one rule: $TUTOR_SOLUTIONS, else a checkout
+
+    if not exercise.is_code:
+        raise UsageError(SOLUTION_QUESTION.format(id=exercise.id))
+    file = workspace.display(workspace.exercise_file(exercise))
+    state = workspace.progress().state_of(workspace, exercise, workspace.progress().read())
+    if state is not ExerciseState.DONE:
+        hint = SOLUTION_CHANGED_HINT if state is ExerciseState.CHANGED else SOLUTION_NOT_PASSED_HINT
+        raise TutorError(
+            SOLUTION_NOT_PASSED.format(id=exercise.id, file=file, state=state.value),
+            hint.format(id=exercise.id, file=file),
+        )
+    folder = default_references()
+    if folder is None or not folder.is_dir():
+        raise TutorError(SOLUTIONS_UNAVAILABLE, SOLUTIONS_UNAVAILABLE_HINT)
+    path = folder / f"{exercise.id}.py"
+    if not path.is_file():
+        raise TutorError(SOLUTION_MISSING.format(id=exercise.id, folder=folder), SOLUTIONS_UNAVAILABLE_HINT)
+    return Solution(exercise, path, path.read_text(encoding="utf-8"))

@@ -8,7 +8,7 @@ array is too wide for a table. Without colour, differing cells are marked with '
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -35,6 +35,11 @@ SHAPE_DIMENSIONS = "yours has {got_ndim} dimensions, the answer has {expected_nd
 
 
 ONE_VALUE = "Expected {expected}, yours is {got}."
+WINDOW = 8
+"""Rows and columns of the window shown around the worst cell when a slice is too big to draw whole."""
+MAX_STACKED_LINES = 40
+"""Pictures stacked one under the other taller than this become a window of cells instead."""
+WINDOW_CAPTION = "rows {rows}, columns {cols} of the {h}×{w} slice, around the worst cell"
 
 
 def to_array(values: Any, shape: Any = None) -> np.ndarray:
@@ -82,10 +87,20 @@ def errors(expected: np.ndarray, got: np.ndarray) -> np.ndarray:
     return np.where(finite, error, np.where(same_special, 0.0, np.inf))
 
 
-def worst_slice(expected: np.ndarray, got: np.ndarray, allowed: float | None) -> DiffSlice:
-    """The 2-D slice (over leading axes such as n and c) holding the largest error."""
-    error = errors(expected, got)
-    differs = error > (allowed if allowed is not None else 0.0)
+def worst_slice(
+    expected: np.ndarray, got: np.ndarray, allowed: float | None, relative: float | None = None
+) -> DiffSlice:
+    """The 2-D slice (over leading axes such as n and c) holding the largest error.
+
+    A cell differs when |got − expected| > allowed + relative·|expected|: the tolerance that decided
+    the verdict. "Largest" is measured against that bound, so a relative tolerance finds a wrong
+    2e−313 among harmless 1e−17 rounding errors.
+    """
+    absolute = errors(expected, got)
+    bound = (allowed or 0.0) + (relative or 0.0) * np.where(np.isfinite(expected), np.abs(expected), 0.0)
+    differs = absolute > bound
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        error = np.where(bound > 0, absolute / np.where(bound > 0, bound, 1.0), absolute)
     if expected.ndim <= 2:
         view = (lambda a: np.atleast_2d(a)) if expected.ndim == 1 else (lambda a: a)
         e, g, d, err, label = view(expected), view(got), view(differs), view(error), ""
@@ -120,8 +135,12 @@ def array_table(
     worst: tuple[int, int] | None,
     style: str,
     mark: bool,
+    origin: tuple[int, int] = (0, 0),
 ) -> Table:
-    """One 2-D array as a table with row and column indices; differing cells highlighted."""
+    """One 2-D array as a table with row and column indices; differing cells highlighted.
+
+    `origin` is where `values` starts in a larger array (a window), so the indices shown are the real ones.
+    """
     table = Table(
         title=title,
         title_style="bold",
@@ -134,9 +153,9 @@ def array_table(
     )
     table.add_column("", style="dim", justify="right")
     for j in range(values.shape[1]):
-        table.add_column(str(j), justify="right", header_style="dim")
+        table.add_column(str(origin[1] + j), justify="right", header_style="dim")
     for i, row in enumerate(values):
-        cells: list[Text] = [Text(str(i))]
+        cells: list[Text] = [Text(str(origin[0] + i))]
         for j, value in enumerate(row):
             wrong = differs is not None and bool(differs[i, j])
             text = _cell(value) + (DIFF_MARK if wrong and mark else " " if mark else "")
@@ -157,16 +176,41 @@ def _plain(console: Console) -> bool:
     return console.no_color or console.color_system is None
 
 
+def window(shape: tuple[int, int], centre: tuple[int, int] | None, size: int) -> tuple[slice, slice]:
+    """Rows and columns of a size×size window around `centre`, kept inside `shape`."""
+
+    def around(n: int, c: int) -> slice:
+        start = min(max(0, c - size // 2), max(0, n - size))
+        return slice(start, min(n, start + size))
+
+    centre = centre or (0, 0)
+    return around(shape[0], centre[0]), around(shape[1], centre[1])
+
+
 class ArrayDiff:
     """Expected and got as tables (or pictures), chosen to fit the console when rendered."""
 
-    def __init__(self, expected: np.ndarray, got: np.ndarray, allowed: float | None) -> None:
+    def __init__(
+        self,
+        expected: np.ndarray,
+        got: np.ndarray,
+        allowed: float | None,
+        slice_label: str | None = None,
+        whole_shape: tuple[int, ...] | None = None,
+        relative: float | None = None,
+    ) -> None:
+        """`slice_label` and `whole_shape`: expected and got are already one 2-D slice of a larger
+        output (e.g. 'n=0, c=4' of (1, 6, 28, 28)), the one with the largest error. `relative`: an
+        element-wise relative tolerance on top of `allowed` (see worst_slice)."""
         self.expected = expected
         self.got = got
         self.allowed = allowed
+        self.whole_shape = tuple(whole_shape) if whole_shape and slice_label else expected.shape
         self.same_shape = expected.shape == got.shape
         if self.same_shape:
-            self.slice: DiffSlice | None = worst_slice(expected, got, allowed)
+            self.slice: DiffSlice | None = worst_slice(expected, got, allowed, relative)
+            if slice_label:
+                self.slice = replace(self.slice, label=slice_label)
         else:
             self.slice = None
 
@@ -184,6 +228,26 @@ class ArrayDiff:
             array_table("yours", s.got, s.differs, s.worst, "bold white on red", mark),
         ]
 
+    def _window_tables(self, mark: bool) -> tuple[Text, list[Table]]:
+        """Too tall for stacked pictures: the WINDOW×WINDOW cells around the worst one, as tables."""
+        assert self.slice is not None
+        s = self.slice
+        rows, cols = window(s.expected.shape, s.worst, WINDOW)
+        origin = (rows.start, cols.start)
+        worst = (s.worst[0] - rows.start, s.worst[1] - cols.start) if s.worst else None
+        h, w = s.expected.shape
+        caption = Text(
+            WINDOW_CAPTION.format(
+                rows=f"{rows.start}–{rows.stop - 1}", cols=f"{cols.start}–{cols.stop - 1}", h=h, w=w
+            ),
+            style="dim",
+        )
+        e, g, d = s.expected[rows, cols], s.got[rows, cols], s.differs[rows, cols]
+        return caption, [
+            array_table("expected", e, d, worst, "bold green", False, origin),
+            array_table("yours", g, d, worst, "bold white on red", mark, origin),
+        ]
+
     def _pictures(self) -> list[Picture]:
         assert self.slice is not None
         s = self.slice
@@ -196,8 +260,8 @@ class ArrayDiff:
         ]
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        if self.slice is not None and self.slice.label and int(np.prod(self.expected.shape[:-2])) > 1:
-            shape = "×".join(str(n) for n in self.expected.shape)
+        if self.slice is not None and self.slice.label and int(np.prod(self.whole_shape[:-2])) > 1:
+            shape = "×".join(str(n) for n in self.whole_shape)
             yield Text(
                 f"slice {self.slice.label} of the {shape} output: the one with the largest error", style="dim"
             )
@@ -214,10 +278,22 @@ class ArrayDiff:
             yield from tables
         elif self.slice is not None:
             pictures = self._pictures()
-            if wide and sum(p.width for p in pictures) + 8 <= options.max_width:
+            side_by_side = wide and sum(p.width for p in pictures) + 8 <= options.max_width
+            stacked_lines = len(pictures) * self.slice.expected.shape[0]
+            if side_by_side:
                 grid = Table.grid(padding=(0, 4))
                 grid.add_row(*pictures)
                 yield grid
+            elif stacked_lines > MAX_STACKED_LINES:
+                # Three tall pictures one under the other bury the answer: show the cells around the worst.
+                caption, tables = self._window_tables(mark=_plain(console))
+                yield caption
+                if wide and sum(_width(console, options, t) for t in tables) + 4 <= options.max_width:
+                    grid = Table.grid(padding=(0, 4))
+                    grid.add_row(*tables)
+                    yield grid
+                else:
+                    yield from tables
             else:
                 yield from pictures
         else:
@@ -254,36 +330,46 @@ def diff_view(example: Counterexample, with_shape_words: bool = True) -> Rendera
                 )
             )
         elif expected.ndim and got.ndim and drawable:
-            parts.append(ArrayDiff(expected, got, example.allowed_error))
+            parts.append(
+                ArrayDiff(
+                    expected,
+                    got,
+                    example.allowed_error,
+                    example.values_slice,
+                    example.expected_shape,
+                    example.allowed_relative_error,
+                )
+            )
     return Group(*parts) if parts else None
 
 
 def png_panels(example: Counterexample) -> list[tuple[str, np.ndarray, Scale | None]]:
-    """What `--save-png` draws, left to right: each 2-D input (its first channel), then expected,
-    yours (on one shared colour scale) and where they differ, for the worst slice."""
+    """What `--save-png` draws, left to right, with its label: each 2-D input (its first channel),
+    then expected, yours (on one shared colour scale) and the difference (amber where a cell is
+    wrong by the verdict's tolerance), for the worst slice."""
     panels: list[tuple[str, np.ndarray, Scale | None]] = []
     for name, values in (example.argument_values or {}).items():
         array = to_array(values)
         while array.ndim > 2:
             array = array[0]
         if array.ndim == 2 and array.size:
-            panels.append((name, array, None))
+            panels.append((f"input {name}", array, None))
     if example.expected_values is not None and example.got_values is not None:
         expected, got = to_array(example.expected_values), to_array(example.got_values)
         if expected.shape == got.shape and expected.ndim and expected.size:
-            s = worst_slice(expected, got, example.allowed_error)
+            s = worst_slice(expected, got, example.allowed_error, example.allowed_relative_error)
             shared = Scale.for_arrays(s.expected, s.got)
             panels += [
                 ("expected", s.expected, shared),
                 ("yours", s.got, shared),
-                ("where they differ", np.where(s.differs, 1.0, 0.0), MASK),
+                ("difference", np.where(s.differs, 1.0, 0.0), MASK),
             ]
     return panels
 
 
 def save_counterexample_png(result: CheckResult, path: Path) -> str:
     """Save the failing input, expected, yours and where they differ as one PNG; returns a sentence saying what was saved."""
-    from tutor.pictures import save_png
+    from tutor.pictures import save_labelled_png
 
     failure = result.first_failure()
     example = failure.counterexample if failure else None
@@ -291,5 +377,5 @@ def save_counterexample_png(result: CheckResult, path: Path) -> str:
     if not panels:
         why = "it passed" if result.passed else "this failure has no arrays to draw"
         return f"No picture saved to {path}: {why}."
-    save_png(path, [(array, scale) for _, array, scale in panels])
+    save_labelled_png(path, panels)
     return f"Saved {path}: {' | '.join(title for title, _, _ in panels)} (left to right)."

@@ -236,3 +236,95 @@ def save_pictures_png(path: Path, pictures: Sequence[object], pixel: int = PNG_S
 def save_png(path: Path, panels: Sequence[tuple[np.ndarray, Scale | None]]) -> Path:
     """Write the panels side by side as an RGB PNG (with pypng) and return the path."""
     return _write_png(path, png_rows(panels))
+
+
+# -- labelled panels (tutor check --save-png) ---------------------------------------------------------------
+
+# A 3×5 pixel font for panel labels: capitals, digits and the few signs titles use. pypng draws no
+# text, and a label is worth more than a dependency.
+FONT = {
+    "A": ("###", "#.#", "###", "#.#", "#.#"), "B": ("##.", "#.#", "##.", "#.#", "##."),
+    "C": ("###", "#..", "#..", "#..", "###"), "D": ("##.", "#.#", "#.#", "#.#", "##."),
+    "E": ("###", "#..", "##.", "#..", "###"), "F": ("###", "#..", "##.", "#..", "#.."),
+    "G": ("###", "#..", "#.#", "#.#", "###"), "H": ("#.#", "#.#", "###", "#.#", "#.#"),
+    "I": ("###", ".#.", ".#.", ".#.", "###"), "J": ("..#", "..#", "..#", "#.#", "###"),
+    "K": ("#.#", "#.#", "##.", "#.#", "#.#"), "L": ("#..", "#..", "#..", "#..", "###"),
+    "M": ("#.#", "###", "###", "#.#", "#.#"), "N": ("##.", "#.#", "#.#", "#.#", "#.#"),
+    "O": ("###", "#.#", "#.#", "#.#", "###"), "P": ("###", "#.#", "###", "#..", "#.."),
+    "Q": ("###", "#.#", "#.#", "###", "..#"), "R": ("###", "#.#", "##.", "#.#", "#.#"),
+    "S": ("###", "#..", "###", "..#", "###"), "T": ("###", ".#.", ".#.", ".#.", ".#."),
+    "U": ("#.#", "#.#", "#.#", "#.#", "###"), "V": ("#.#", "#.#", "#.#", "#.#", ".#."),
+    "W": ("#.#", "#.#", "###", "###", "#.#"), "X": ("#.#", "#.#", ".#.", "#.#", "#.#"),
+    "Y": ("#.#", "#.#", ".#.", ".#.", ".#."), "Z": ("###", "..#", ".#.", "#..", "###"),
+    "0": ("###", "#.#", "#.#", "#.#", "###"), "1": (".#.", "##.", ".#.", ".#.", "###"),
+    "2": ("###", "..#", "###", "#..", "###"), "3": ("###", "..#", "###", "..#", "###"),
+    "4": ("#.#", "#.#", "###", "..#", "..#"), "5": ("###", "#..", "###", "..#", "###"),
+    "6": ("###", "#..", "###", "#.#", "###"), "7": ("###", "..#", "..#", "..#", "..#"),
+    "8": ("###", "#.#", "###", "#.#", "###"), "9": ("###", "#.#", "###", "..#", "###"),
+    " ": ("...",) * 5, "_": ("...", "...", "...", "...", "###"), "-": ("...", "...", "###", "...", "..."),
+    "=": ("...", "###", "...", "###", "..."), ",": ("...", "...", "...", ".#.", "#.."),
+    ".": ("...", "...", "...", "...", ".#."), "?": ("###", "..#", ".##", "...", ".#."),
+}  # fmt: skip
+LABEL_SCALE = 3
+"""Each font pixel is a LABEL_SCALE square: capitals 15 pixels tall."""
+LABEL_INK = (20, 20, 20)
+FRAME = (90, 90, 90)
+"""A frame around every panel, so a white value (the top of the grey scale) still shows on the white page."""
+GRID = (200, 200, 200)
+PANEL_TARGET = 192
+"""A panel's longer side in pixels when its array is small: a 3×4 counterexample gets 48-pixel cells."""
+
+
+def label_pixels(text: str, scale: int = LABEL_SCALE) -> np.ndarray:
+    """`text` in capitals as an (h, w, 3) uint8 block, dark on white (characters the font lacks read as '?')."""
+    glyphs = [FONT.get(ch, FONT["?"]) for ch in text.upper()]
+    mask = np.zeros((5, max(1, 4 * len(glyphs) - 1)), dtype=bool)
+    for i, glyph in enumerate(glyphs):
+        mask[:, 4 * i : 4 * i + 3] = [[c == "#" for c in row] for row in glyph]
+    mask = np.repeat(np.repeat(mask, scale, axis=0), scale, axis=1)
+    block = np.empty((*mask.shape, 3), dtype=np.uint8)
+    block[:] = BACKGROUND
+    block[mask] = LABEL_INK
+    return block
+
+
+def cell_pixels(shape: tuple[int, ...]) -> int:
+    """Pixels per value: big enough to read a small counterexample, PNG_SCALE at least."""
+    return max(PNG_SCALE, min(64, PANEL_TARGET // max(1, max(shape))))
+
+
+def panel_pixels(array: np.ndarray, scale: Scale | None, pixel: int) -> np.ndarray:
+    """One array as an (h, w, 3) block of pixel-squares, each cell edged in light grey, framed in dark grey."""
+    array = np.atleast_2d(np.asarray(array, dtype=np.float64))
+    scale = scale or Scale.for_arrays(array)
+    colours = np.array([[scale.rgb(v) for v in row] for row in array], dtype=np.uint8).reshape(
+        *array.shape, 3
+    )
+    block = np.repeat(np.repeat(colours, pixel, axis=0), pixel, axis=1)
+    if pixel >= 8:
+        block[::pixel, :] = GRID
+        block[:, ::pixel] = GRID
+    framed = np.empty((block.shape[0] + 4, block.shape[1] + 4, 3), dtype=np.uint8)
+    framed[:] = FRAME
+    framed[2:-2, 2:-2] = block
+    return framed
+
+
+def save_labelled_png(path: Path, panels: Sequence[tuple[str, np.ndarray, Scale | None]]) -> Path:
+    """Panels side by side, each under its label, one cell size for all (so they line up), as an RGB PNG."""
+    if not panels:
+        raise ValueError("nothing to draw")
+    pixel = cell_pixels(max((np.atleast_2d(a).shape for _, a, _ in panels), key=max))
+    columns = [(label_pixels(title), panel_pixels(array, scale, pixel)) for title, array, scale in panels]
+    label_height = max(label.shape[0] for label, _ in columns)
+    height = PNG_GAP + label_height + PNG_GAP + max(p.shape[0] for _, p in columns) + PNG_GAP
+    widths = [max(label.shape[1], p.shape[1]) for label, p in columns]
+    page = np.empty((height, sum(widths) + 2 * PNG_GAP * (len(columns) + 1), 3), dtype=np.uint8)
+    page[:] = BACKGROUND
+    left = 2 * PNG_GAP
+    for (label, panel), width in zip(columns, widths):
+        page[PNG_GAP : PNG_GAP + label.shape[0], left : left + label.shape[1]] = label
+        top = 2 * PNG_GAP + label_height
+        page[top : top + panel.shape[0], left : left + panel.shape[1]] = panel
+        left += width + 2 * PNG_GAP
+    return _write_png(path, page.reshape(height, -1).tolist())

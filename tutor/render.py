@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tutor.catalog import Course, Exercise
-from tutor.core import ExerciseRow
+from tutor.core import ExerciseRow, Solution
 from tutor.workspace import ExerciseState
 
 if TYPE_CHECKING:
@@ -183,6 +183,16 @@ def hints(exercise: Exercise, shown: list[str], again: str | None = None) -> Ren
     again = again or f"run `tutor hint {exercise.id}` again"
     more = f"{remaining} more: {again}" if remaining else "that was the last hint"
     return Panel(table, title=f"Hints for {exercise.id} ({more})", border_style="yellow", expand=False)
+
+
+def solution(shown: Solution) -> RenderableType:
+    """The reference solution, read-only: to compare with yours, not to paste over it."""
+    code = Syntax(shown.text, "python", theme="ansi_dark", background_color="default", line_numbers=True)
+    note = Text(f"Read from {shown.path}; your {shown.exercise.relative_file()} is unchanged.", style="dim")
+    return Group(
+        Panel(code, title=f"Reference solution · {shown.exercise.id}", border_style="green"),
+        note,
+    )
 
 
 def check_result(result: CheckResult) -> RenderableType:

@@ -29,6 +29,28 @@ class Mismatch:
     tolerance: str | None = None
     expected_shape: tuple[int, ...] | None = None
     got_shape: tuple[int, ...] | None = None
+    diagnosis: str | None = None
+    """What the judge itself recognised (e.g. a LeNet stage that matches ReLU), for a property
+    without alternative references; one sentence."""
+    expected_array: Any = None
+    got_array: Any = None
+    """The arrays the judge compared when they are not the function's return value itself (one
+    stage of a network), so renderers can draw the difference."""
+    allowed_error: float | None = None
+    """With expected_array: the largest |got − expected| the tolerance accepted."""
+
+
+def worst_leading_index(expected: np.ndarray, got: np.ndarray) -> tuple[int, ...]:
+    """For same-shape arrays of 3 or more dimensions: the index over the leading axes (e.g. n, c)
+    of the 2-D slice holding the largest error (NaN or inf where a number belongs counts as largest)."""
+    lead = expected.shape[:-2]
+    e, g = expected.astype(np.float64), got.astype(np.float64)
+    same = (e == g) | (np.isnan(e) & np.isnan(g))
+    with np.errstate(invalid="ignore", over="ignore"):
+        difference = np.abs(g - e)
+    error = np.where(same, 0.0, np.where(np.isfinite(difference), difference, np.inf))
+    per_slice = error.reshape(*lead, -1).max(axis=-1) if error.size else np.zeros(lead)
+    return tuple(int(i) for i in np.unravel_index(int(np.argmax(per_slice)), lead))
 
 
 def format_value(value: Any, threshold: int = 400) -> str:
@@ -83,6 +105,12 @@ class ArrayComparison(Comparison):
         finite = np.abs(expected[np.isfinite(expected)])
         scale = float(finite.max()) if finite.size else 0.0
         return self.atol + self.rtol * max(1.0, scale)
+
+    def allowed_relative(self, expected: np.ndarray) -> float:
+        """With `allowed`, the tolerance cell by cell, as renderers mark it: a cell differs when
+        |got − expected| > allowed(expected) + allowed_relative(expected)·|expected|. Zero here: one
+        bound for the whole array."""
+        return 0.0
 
     def compare(self, expected: Any, got: Any) -> Mismatch | None:
         expected = np.asarray(expected, dtype=np.float64)

@@ -19,7 +19,7 @@ import numpy as np
 
 from tutor.catalog import Exercise
 from tutor.checking import crashes, messages, output_size
-from tutor.checking.compare import Mismatch, format_value
+from tutor.checking.compare import Mismatch, format_value, worst_leading_index
 from tutor.checking.isolation import Isolation
 from tutor.checking.reproduce import snippet
 from tutor.checking.result import CheckResult, Counterexample, PropertyResult, Status, small_values
@@ -531,7 +531,7 @@ class _Run:
         else:
             template = messages.FAILED if _continues(mismatch.message) else messages.FAILED_STANDALONE
             message = template.format(**self.values(function=prop.function, what=mismatch.message))
-        diagnosis = self.diagnose(prop, failure.case, failure.got, failures)
+        diagnosis = self.diagnose(prop, failure.case, failure.got, failures) or mismatch.diagnosis
         if mismatch.status is Status.WRONG_SHAPE and prop.geometry is not None:
             diagnosis = self._size_or_value(prop, failure, failures, diagnosis)
         if diagnosis is None and mismatch.status is Status.ERROR and failure.error:
@@ -661,14 +661,20 @@ class _Run:
             or None,
             "got_values": small_values(got),
         }
+        if mismatch.expected_array is not None and mismatch.got_array is not None:
+            return values | _judged_values(mismatch)
         try:
             expected = prop.expect(case) if prop.expect else None
         except Exception:  # the reference is undefined for this case; the verdict already says why
             expected = None
         values["expected_values"] = small_values(expected)
         allowed = getattr(prop.comparison, "allowed", None)
+        relative = getattr(prop.comparison, "allowed_relative", None)
         if allowed is not None and isinstance(expected, np.ndarray) and expected.size:
-            values["allowed_error"] = float(allowed(np.asarray(expected, dtype=np.float64)))
+            reference = np.asarray(expected, dtype=np.float64)
+            values["allowed_error"] = float(allowed(reference))
+            # The tolerance that decided the verdict, so the diff marks the cells it failed on.
+            values["allowed_relative_error"] = (float(relative(reference)) or None) if relative else None
         if (
             mismatch.status is Status.WRONG_SHAPE
             and prop.explain_shape
@@ -679,6 +685,30 @@ class _Run:
                 prop.explain_shape(case, mismatch.expected_shape, mismatch.got_shape) or None
             )
         return values
+
+
+LEADING_AXIS_NAMES = {4: ("n", "c"), 3: ("c",)}
+
+
+def _judged_values(mismatch: Mismatch) -> dict[str, Any]:
+    """The arrays a judge compared (e.g. one LeNet stage). Too large to carry whole, a 3-D or 4-D
+    pair of the same shape is cut to the 2-D slice with the largest error, and `values_slice` says which."""
+    expected = np.asarray(mismatch.expected_array)
+    got = mismatch.got_array
+    values: dict[str, Any] = {"allowed_error": mismatch.allowed_error}
+    if (
+        isinstance(got, np.ndarray)
+        and got.shape == expected.shape
+        and expected.ndim >= 3
+        and small_values(expected) is None
+    ):
+        index = worst_leading_index(expected, got)
+        names = LEADING_AXIS_NAMES.get(expected.ndim, tuple(f"axis {i}" for i in range(expected.ndim - 2)))
+        values["values_slice"] = ", ".join(f"{name}={i}" for name, i in zip(names, index))
+        expected, got = expected[index], got[index]
+    values["expected_values"] = small_values(expected)
+    values["got_values"] = small_values(got)
+    return values
 
 
 _CONTINUING_VERBS = (

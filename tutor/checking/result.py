@@ -65,10 +65,17 @@ class Counterexample:
     """Each small array argument as nested lists (inputs to draw as pictures)."""
     allowed_error: float | None = None
     """The largest |got − expected| the tolerance accepts, as a number (cells beyond it differ)."""
+    allowed_relative_error: float | None = None
+    """For an element-wise relative tolerance: a cell differs when |got − expected| >
+    allowed_error + allowed_relative_error·|expected| (None: allowed_error alone decides)."""
     shape_explanation: str | None = None
     """When the shapes differ: which size is wrong and the formula to check, in words."""
     reproduce_file: str | None = None
     """Where a long reproduce snippet was also saved, runnable as `python PATH` from anywhere."""
+    values_slice: str | None = None
+    """When the output is too large to carry whole: which 2-D slice `expected_values` and
+    `got_values` hold, the one with the largest error, e.g. 'n=0, c=4' (the shapes stay the
+    whole output's)."""
 
 
 # Arrays up to this many elements travel in a Counterexample as nested lists (JSON-friendly).

@@ -8,6 +8,7 @@ process, with at least 95% accuracy.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -50,8 +51,11 @@ STAGE_COUNT = (
     "self.net has {got} layers; LeNet has {want}: conv, sigmoid, avg-pool, conv, sigmoid, avg-pool, "
     "flatten, linear, sigmoid, linear, sigmoid, linear."
 )
-STAGE_SHAPE = "the output of stage {index} ({name}) has shape {got}; it should be {want}.{hint}"
-STAGE_VALUES = "the output of stage {index} ({name}) differs from the reference LeNet with the same weights: {what}{hint}"
+STAGE_SHAPE = "the output of stage {index} ({name}) has shape {got}; it should be {want}."
+STAGE_VALUES = (
+    "the output of stage {index} ({name}) differs from the reference LeNet with the same weights: {what}"
+)
+STAGE_MATCHES = "Your stage {index} ({name}) matches {hint}"
 FORWARD_DIFFERS = "forward() does not return self.net(x): {what}"
 LOW_ACCURACY = (
     "The trained model classifies {accuracy:.1%} of the 300 held-out digits correctly; {required:.0%} is needed. "
@@ -61,15 +65,18 @@ LOW_ACCURACY = (
 NOT_FINITE_WEIGHTS = "The trained weight {name} contains NaN or infinity: lower the learning rate."
 
 PADDED_CONV = (
-    " Your first convolution seems to pad the input (DDL's LeNet pads its 28×28 Fashion-MNIST images by 2); "
+    "Your first convolution seems to pad the input (D2L's LeNet pads its 28×28 Fashion-MNIST images by 2); "
     "here the input is already 32×32, so use no padding."
 )
 HINTS = {
-    "ReLU": " It matches ReLU: LeNet-5 as the course describes it uses the sigmoid (nn.Sigmoid).",
-    "Tanh": " It matches tanh: this LeNet uses the sigmoid (nn.Sigmoid).",
-    "MaxPool2d": " It matches max-pooling: LeNet subsamples by averaging (nn.AvgPool2d(2, stride=2)).",
-    "Softmax": " Your last layer applies a softmax: return the logits; cross_entropy applies the softmax itself.",
+    "ReLU": "ReLU: LeNet-5 as the course describes it uses the sigmoid (nn.Sigmoid).",
+    "Tanh": "tanh: this LeNet uses the sigmoid (nn.Sigmoid).",
+    "MaxPool2d": "max-pooling: LeNet subsamples by averaging (nn.AvgPool2d(2, stride=2)).",
 }
+"""What a wrong stage matches (an alternative reference in `_alternative`), and the fix."""
+EXTRA_SOFTMAX = (
+    "Your last layer applies a softmax: return the logits; cross_entropy applies the softmax itself."
+)
 
 
 def _reference_shapes() -> list[tuple[str, tuple[int, ...]]]:
@@ -110,7 +117,7 @@ def _parameter_problem(value: Any, names: list[str] | None = None) -> str | None
         if array.shape != want:
             hint = ""
             if index == 4 and array.ndim == 2 and array.shape[1] == 16 * 6 * 6:
-                hint = PADDED_CONV
+                hint = " " + PADDED_CONV
             return (
                 WRONG_PARAMETER_SHAPE.format(
                     index=index, name=names[index], got=array.shape, want=want, what=_WHAT[index]
@@ -187,48 +194,48 @@ def _judge_stages(case: Case, value: Any) -> Mismatch | None:
         mismatch = comparison.compare(want, got[index])
         if mismatch is None:
             continue
-        hint = ""
+        diagnosis = None
         for kind, text in HINTS.items():
             alternative = _stage_outputs(_loaded(arrays, net=_alternative(kind)), case["x"])
             if index < len(alternative) and comparison.equivalent(alternative[index], got[index]):
-                hint = text
+                diagnosis = STAGE_MATCHES.format(index=index, name=STAGE_NAMES[index], hint=text)
                 break
         if mismatch.status is Status.WRONG_SHAPE:
             if index == 0 and isinstance(got[0], np.ndarray) and got[0].shape[-1] == 32:
-                hint = PADDED_CONV
+                diagnosis = PADDED_CONV
             text = STAGE_SHAPE.format(
-                index=index,
-                name=STAGE_NAMES[index],
-                got=mismatch.got_shape,
-                want=mismatch.expected_shape,
-                hint=hint,
+                index=index, name=STAGE_NAMES[index], got=mismatch.got_shape, want=mismatch.expected_shape
             )
             return Mismatch(
-                Status.WRONG_SHAPE, text, expected_shape=mismatch.expected_shape, got_shape=mismatch.got_shape
+                Status.WRONG_SHAPE,
+                text,
+                expected_shape=mismatch.expected_shape,
+                got_shape=mismatch.got_shape,
+                diagnosis=diagnosis,
             )
-        text = STAGE_VALUES.format(index=index, name=STAGE_NAMES[index], what=mismatch.message, hint=hint)
-        return Mismatch(
-            mismatch.status,
-            text,
-            **{
-                k: getattr(mismatch, k)
-                for k in (
-                    "expected",
-                    "got",
-                    "worst_index",
-                    "worst_error",
-                    "expected_at_worst",
-                    "got_at_worst",
-                    "tolerance",
-                )
-            },
+        text = STAGE_VALUES.format(index=index, name=STAGE_NAMES[index], what=mismatch.message)
+        # The stage's arrays, not their printout: the renderer draws the (n, c) slice with the
+        # largest error instead of a hundred lines of numbers.
+        return replace(
+            mismatch,
+            message=text,
+            expected=None,
+            got=None,
+            expected_shape=want.shape,
+            got_shape=getattr(got[index], "shape", None),
+            diagnosis=diagnosis,
+            expected_array=want,
+            got_array=got[index] if isinstance(got[index], np.ndarray) else None,
+            allowed_error=comparison.allowed(want) if mismatch.tolerance else None,
         )
     if len(got) != len(expected):
-        hint = ""
         softmax = _stage_outputs(_loaded(arrays, net=_alternative("Softmax")), case["x"])[-1]
-        if len(got) == len(expected) + 1 and comparison.equivalent(softmax, got[-1]):
-            hint = HINTS["Softmax"]
-        return Mismatch(Status.FAILED, STAGE_COUNT.format(got=len(got), want=len(expected)) + hint)
+        extra_softmax = len(got) == len(expected) + 1 and comparison.equivalent(softmax, got[-1])
+        return Mismatch(
+            Status.FAILED,
+            STAGE_COUNT.format(got=len(got), want=len(expected)),
+            diagnosis=EXTRA_SOFTMAX if extra_softmax else None,
+        )
     output = (value.get("output") or [None])[0]
     mismatch = comparison.compare(expected[-1], output)
     if mismatch is not None:

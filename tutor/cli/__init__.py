@@ -21,6 +21,7 @@ COMMANDS = {
     "show": "show_cmd",
     "hint": "hint_cmd",
     "reset": "reset_cmd",
+    "solution": "solution_cmd",
     "check": "check_cmd",
     "answer": "answer_cmd",
     "watch": "watch_cmd",
