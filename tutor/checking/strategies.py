@@ -377,6 +377,19 @@ def batch_norm_statistics(draw: st.DrawFn, prefix: str, channels: int) -> dict[s
     }
 
 
+def explicit_batch_norm_statistics(
+    rng: np.random.Generator, prefix: str, channels: int
+) -> dict[str, np.ndarray]:
+    """BN parameters and running statistics for a hand-written case (the explicit examples of the
+    residual and bottleneck checks): γ and σ² bounded away from 0 so every channel matters."""
+    return {
+        f"{prefix}_gamma": rng.uniform(0.5, 1.5, channels),
+        f"{prefix}_beta": rng.uniform(-0.5, 0.5, channels),
+        f"{prefix}_mean": rng.uniform(-0.5, 0.5, channels),
+        f"{prefix}_var": rng.uniform(0.5, 2.0, channels),
+    }
+
+
 def needs_projection(c_in: int, c_out: int, stride: int) -> bool:
     """ResNet's rule: the shortcut is a 1×1 convolution (+ BN) exactly when the shape changes."""
     return stride != 1 or c_in != c_out

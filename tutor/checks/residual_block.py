@@ -118,12 +118,7 @@ def _explicit() -> list[Case]:
     rng = np.random.default_rng(5)
 
     def stats(prefix: str, c: int) -> dict[str, np.ndarray]:
-        return {
-            f"{prefix}_gamma": rng.uniform(0.5, 1.5, c),
-            f"{prefix}_beta": rng.uniform(-0.5, 0.5, c),
-            f"{prefix}_mean": rng.uniform(-0.5, 0.5, c),
-            f"{prefix}_var": rng.uniform(0.5, 2.0, c),
-        }
+        return strategies.explicit_batch_norm_statistics(rng, prefix, c)
 
     def case(c_in: int, c_out: int, stride: int, label: str) -> Case:
         params = {
