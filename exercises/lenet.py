@@ -88,6 +88,9 @@ def lenet_stages(x: np.ndarray, seed: int) -> dict[str, list[np.ndarray]]:
 if __name__ == "__main__":
     import time
 
+    # One thread, as on the grader: the budget is measured that way, and on a busy machine more
+    # threads than free cores make training many times slower, not faster.
+    torch.set_num_threads(1)
     started = time.perf_counter()
     weights = train_lenet(0, show_progress=True)
     model = LeNet()

@@ -66,3 +66,23 @@ def test_untrained_weights_fail_the_accuracy_bar() -> None:
 
     weights = [p.detach().numpy() for p in models.lenet5().parameters()]
     assert lenet_check.held_out_accuracy(weights) < lenet_check.REQUIRED_ACCURACY
+
+
+@pytest.mark.parametrize("folder", ["exercises", "solutions"])
+def test_training_from_the_command_line_uses_one_thread_like_the_grader(folder: str) -> None:
+    """`python exercises/lenet.py` trains on one thread (136 s against 15.7 s under load with all threads)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).parents[1] / folder / "lenet.py"
+    probe = (
+        "import runpy, sys, torch\n"
+        "torch.set_num_threads(2)\n"
+        "def stop(*args, **kwargs): raise SystemExit(f'threads={torch.get_num_threads()}')\n"
+        "sys.modules['builtins'].__dict__['_stop'] = stop\n"
+        f"source = open({str(script)!r}).read().replace('weights = train_lenet(', 'weights = _stop(')\n"
+        f"exec(compile(source, {str(script)!r}, 'exec'), {{'__name__': '__main__'}})\n"
+    )
+    finished = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert finished.stderr.strip().endswith("threads=1"), finished.stderr

@@ -182,6 +182,61 @@ def test_watch_list_jumps_to_a_numbered_exercise(workspace: Path, monkeypatch: p
     assert session.press("q") is Step.QUIT
 
 
+def test_watch_names_the_wrong_part_of_a_numeric_question(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rich.console import Console
+
+    from tutor import render
+    from tutor.questions import check_answer, recorded_parts
+
+    monkeypatch.chdir(workspace)
+    ws = find_workspace()
+    the_course = course()
+    question = the_course.exercise("conv_output_volume")
+    session = WatchSession(ws, the_course, lambda e: check_exercise(ws, e), start=question)
+    session.check()
+    assert not check_answer(ws, question, "height", "1").correct
+    truth = {grade.name: grade for grade in recorded_parts(ws, question)}
+    assert truth["height"].given == 1 and not truth["height"].correct and truth["width"].given is None
+
+    assert session.file_changed()
+    session.check()
+    console = Console(width=120, record=True, color_system=None)
+    console.print(render.watch_screen(session.view()))
+    screen = console.export_text()
+    assert "✗ height: 1 is not right yet" in screen
+    assert "tutor answer conv_output_volume VALUE --part height" in screen
+    assert "· width: not answered yet" in screen
+
+
+def test_a_reset_exercise_is_to_do_again(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tutor.core import course_states
+    from tutor.workspace import ExerciseState, file_digest
+
+    monkeypatch.chdir(workspace)
+    ws = find_workspace()
+    the_course = course()
+    conv2d = the_course.exercise("conv2d")
+    target = ws.exercise_file(conv2d)
+    shutil.copy(SOLUTIONS / "conv2d.py", target)
+    ws.progress().record("conv2d", "passed", file_digest(target, ws.root))
+
+    def state() -> ExerciseState:
+        return next(row.state for row in course_states(ws, the_course) if row.exercise.id == "conv2d")
+
+    assert state() is ExerciseState.DONE
+    result = CliRunner().invoke(cli, ["reset", "conv2d", "--yes"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert state() is ExerciseState.NOT_STARTED
+    # A stub restored by hand (git checkout) reads as "to do" as well, not "changed since it passed".
+    shutil.copy(SOLUTIONS / "conv2d.py", target)
+    ws.progress().record("conv2d", "passed", file_digest(target, ws.root))
+    assert state() is ExerciseState.DONE
+    target.write_text((Path(__file__).parents[1] / "exercises" / "conv2d.py").read_text())
+    assert state() is ExerciseState.NOT_STARTED
+
+
 def test_polling_sees_a_save_by_rename_with_the_same_size(tmp_path: Path) -> None:
     path = tmp_path / "f.py"
     path.write_text("a = 1\n")

@@ -496,14 +496,26 @@ def watch_question(view: WatchView) -> RenderableType:
             (" n ", "bold reverse"),
             " for the next exercise.",
         )
+    body = Text.assemble(
+        f"{exercise.id} is a numeric question. Read it with ",
+        (f"tutor show {exercise.id}", "cyan"),
+        " and answer in another terminal with ",
+        (f"tutor answer {exercise.id} VALUE", "cyan"),
+        ": this screen follows your answers.",
+    )
+    if any(part.given is not None for part in view.parts):
+        body.append("\n")
+        for part in view.parts:
+            body.append("\n")
+            if part.given is None:
+                body.append(f"· {part.name}: not answered yet", style="dim")
+            elif part.correct:
+                body.append(f"✓ {part.name}: {part.given:,} is right", style="green")
+            else:
+                body.append(f"✗ {part.name}: {part.given:,} is not right yet", style="bold red")
+                body.append(f"  (tutor answer {exercise.id} VALUE --part {part.name})", style="dim")
     return Panel(
-        Text.assemble(
-            f"{exercise.id} is a numeric question. Read it with ",
-            (f"tutor show {exercise.id}", "cyan"),
-            " and answer in another terminal with ",
-            (f"tutor answer {exercise.id} VALUE", "cyan"),
-            ": this screen follows your answers.",
-        ),
+        body,
         title=f"{exercise.id}: {STATE_LABEL[view.state]}",
         border_style="yellow" if view.state is ExerciseState.FAILING else "cyan",
     )

@@ -25,6 +25,7 @@ from tutor.workspace import ExerciseState, Workspace
 
 if TYPE_CHECKING:
     from tutor.checking.result import CheckResult
+    from tutor.questions import PartGrade
 
 POLL_SECONDS = 0.3
 # An editor may write a file in several steps (or replace it by renaming): wait until it stays still.
@@ -111,6 +112,8 @@ class WatchView:
     note: str = ""
     """One line of feedback, e.g. 'There is no exercise 42.'"""
     state: ExerciseState = ExerciseState.NOT_STARTED
+    parts: tuple[PartGrade, ...] = ()
+    """A numeric question's parts: each answer given so far and whether it is right."""
 
 
 class WatchSession:
@@ -164,6 +167,16 @@ class WatchSession:
             if self.result is not None and self.result.passed:
                 self.hints = []  # solved: the hints have done their job
         self.rows = course_states(self.workspace, self.course)
+
+    def parts(self) -> tuple[PartGrade, ...]:
+        if self.exercise is None or self.exercise.is_code:
+            return ()
+        from tutor.questions import recorded_parts
+
+        try:
+            return recorded_parts(self.workspace, self.exercise)
+        except TutorError:
+            return ()
 
     # -- keys ---------------------------------------------------------------------------------------------
     def press(self, key: str) -> Step:
@@ -261,4 +274,5 @@ class WatchSession:
             typed=self.typed,
             note=self.note,
             state=state,
+            parts=self.parts(),
         )

@@ -14,7 +14,7 @@ import shutil
 import tempfile
 import time
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -234,6 +234,12 @@ def pristine_stub(exercise: Exercise) -> Path:
     return path
 
 
+def stub_digest(exercise: Exercise) -> str | None:
+    """SHA-256 of the installed stub (None when the course has none, e.g. a test course)."""
+    path = stubs_dir() / f"{exercise.id}.py"
+    return file_digest(path) if path.is_file() else None
+
+
 def reset_exercise(workspace: Workspace, exercise: Exercise) -> Path | None:
     """Restore the stub. Returns where the student's previous file was backed up (None if there was none)."""
     destination = workspace.exercise_file(exercise)
@@ -249,6 +255,8 @@ def reset_exercise(workspace: Workspace, exercise: Exercise) -> Path | None:
         shutil.copy2(destination, backup)
     destination.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(pristine_stub(exercise), destination)
+    # The last check was of a file that is gone: the exercise is to do again, not "changed since it passed".
+    workspace.progress().forget(exercise.id)
     return backup
 
 
@@ -361,10 +369,18 @@ class JsonStore:
         return self.problem
 
     def update(self, key: str, value: Any) -> None:
+        self._change(lambda data: data.__setitem__(key, value))
+
+    def forget(self, key: str) -> None:
+        """Drop one entry (nothing happens when there is none)."""
+        if self.path.exists():
+            self._change(lambda data: data.pop(key, None))
+
+    def _change(self, edit: Callable[[dict[str, Any]], object]) -> None:
         with self._locked():
             self.problem = None
             data = self.read()
-            data[key] = value
+            edit(data)
             if self.problem is not None:
                 self._rebuilt(data)
             else:
@@ -395,11 +411,12 @@ class Progress(JsonStore):
         record = records.get(exercise.id)
         if not isinstance(record, dict):
             return ExerciseState.NOT_STARTED
-        if record.get("status") == "passed":
-            if record.get("sha256") == file_digest(workspace.exercise_file(exercise), workspace.root):
-                return ExerciseState.DONE
-            return ExerciseState.CHANGED
-        return ExerciseState.FAILING
+        digest = file_digest(workspace.exercise_file(exercise), workspace.root)
+        if record.get("status") == "passed" and record.get("sha256") == digest:
+            return ExerciseState.DONE
+        if digest is not None and digest == stub_digest(exercise):
+            return ExerciseState.NOT_STARTED  # the stub again (reset, or restored by hand): nothing to judge
+        return ExerciseState.CHANGED if record.get("status") == "passed" else ExerciseState.FAILING
 
 
 class Hints(JsonStore):

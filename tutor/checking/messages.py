@@ -7,11 +7,12 @@ FAILED_STANDALONE = "{function} in {file} is not right yet: {what}"
 """For a `what` that is a sentence of its own ("The trained model …", "forward() does not …")."""
 NOT_IMPLEMENTED = (
     "{function} in {file} still raises NotImplementedError. Replace that line with your "
-    "implementation, then run `tutor check {exercise}` again."
+    "implementation, then check again."
 )
+"""'Check again' fits both `tutor check` and `tutor watch` (where saving the file is the check)."""
 NOT_IMPLEMENTED_ELSEWHERE = (
     "{function} in {file} uses {callee} from {other}, which still raises NotImplementedError. "
-    "Finish that exercise first (`tutor check {other_id}`), then run `tutor check {exercise}` again."
+    "Finish that exercise first (`tutor check {other_id}`), then check {exercise} again."
 )
 MISSING_FILE = "There is no file {file}. Run `tutor reset {exercise}` to get the starting stub back."
 ONLY_NUMPY = (

@@ -408,6 +408,30 @@ def answer_states(workspace: Workspace, exercises: Iterable[Exercise]) -> dict[s
     return states
 
 
+def recorded_parts(workspace: Workspace, exercise: Exercise) -> tuple[PartGrade, ...]:
+    """Each part's answer and its recorded verdict (from `tutor answer`), without measuring anything.
+
+    A part counts as right only when the verdict was recorded for the answers as they are now.
+    """
+    question = load_question(exercise)
+    record = workspace.progress().read().get(exercise.id) or {}
+    try:
+        section = read_answers(workspace).get(exercise.id, {})
+    except TutorError:
+        section = {}
+    recorded = (
+        record.get("parts", {})
+        if isinstance(record, dict) and record.get("sha256") == _answers_digest(section)
+        else {}
+    )
+    if not isinstance(recorded, dict):
+        recorded = {}
+    return tuple(
+        PartGrade(part.name, _given(section, part.name), recorded.get(part.name) is True)
+        for part in question.parts
+    )
+
+
 def question_text(exercise: Exercise, workspace: Workspace | None) -> str:
     """The statement in Markdown with this student's parameters, then each part with its state."""
     question = load_question(exercise)
@@ -416,25 +440,14 @@ def question_text(exercise: Exercise, workspace: Workspace | None) -> str:
     path = exercise.statement_path()
     template = path.read_text(encoding="utf-8") if path.is_file() else f"# {exercise.title}\n"
     text = fill(template, values, str(path))
-    record: dict[str, Any] = {}
-    section: Mapping[str, Any] = {}
-    if workspace is not None:
-        record = workspace.progress().read().get(exercise.id) or {}
-        try:
-            section = read_answers(workspace).get(exercise.id, {})
-        except TutorError:
-            section = {}
-    recorded = (
-        record.get("parts", {})
-        if isinstance(record, dict) and record.get("sha256") == _answers_digest(section)
-        else {}
-    )
+    grades = recorded_parts(workspace, exercise) if workspace is not None else ()
+    given_by_part = {grade.name: grade for grade in grades}
     lines = ["", "## Answer each part in turn", ""]
     for number, part in enumerate(question.parts, start=1):
-        given = _given(section, part.name)
+        grade = given_by_part.get(part.name)
         state = ""
-        if given is not None:
-            state = f" — your answer {given:,}: " + ("✓ right" if recorded.get(part.name) else "✗ not yet")
+        if grade is not None and grade.given is not None:
+            state = f" — your answer {grade.given:,}: " + ("✓ right" if grade.correct else "✗ not yet")
         lines.append(
             f"{number}. **{part.name}**: {fill(part.prompt, values, f'tutor/questions/{exercise.id}.py')}{state}"
         )
@@ -509,5 +522,6 @@ __all__ = [
     "load_question",
     "parse_integer",
     "question_text",
+    "recorded_parts",
     "variant",
 ]
