@@ -168,3 +168,67 @@ def test_a_sandbox_that_cannot_start_says_why(monkeypatch: pytest.MonkeyPatch) -
         worker.ping()
     assert failure.value.kind == "startup"
     assert "bwrap" in failure.value.detail, failure.value.detail
+
+
+SPIN = '''\
+import time
+
+
+def spin(cpu_seconds):
+    """Busy for this much CPU time, however long that takes on the wall clock."""
+    end = time.process_time() + cpu_seconds
+    while time.process_time() < end:
+        pass
+    return cpu_seconds
+
+
+def nap(seconds):
+    time.sleep(seconds)
+'''
+
+
+@pytest.fixture
+def one_busy_cpu():  # noqa: ANN201
+    """This process, what it starts, and two busy loops share one CPU: a machine under load."""
+    import subprocess
+    import sys
+
+    if not hasattr(os, "sched_setaffinity"):
+        pytest.skip("needs sched_setaffinity (Linux)")
+    before = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(before)})
+    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)]
+    try:
+        yield
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
+        os.sched_setaffinity(0, before)
+
+
+def test_time_spent_waiting_for_a_busy_cpu_does_not_count_against_the_call(
+    tmp_path: Path, one_busy_cpu: None
+) -> None:
+    """1 s of work with a 2 s allowance passes while two busy loops share its CPU (about 3 s of
+    wall time); a call that sleeps past its allowance still times out on time."""
+    from tutor.checking.sandbox import Limits, Worker, WorkerFailure
+
+    target = tmp_path / "spin.py"
+    target.write_text(SPIN)
+    limits = Limits(call_seconds=2.0, total_seconds=30.0)
+    with Worker(limits, (), submission=snapshot(target)) as worker:
+        assert worker.load(worker.student_path(target), "spin", ("spin", "nap")).ok, worker.output
+        started = time.monotonic()
+        reply = worker.call("spin", (1.0,), {})
+        took = time.monotonic() - started
+        assert reply.ok, reply.error
+        assert took > limits.call_seconds, f"the CPU was not busy enough to test anything ({took:.1f} s)"
+        assert worker.starved_seconds > 0.5
+    with Worker(limits, (), submission=snapshot(target)) as worker:
+        assert worker.load(worker.student_path(target), "spin", ("spin", "nap")).ok, worker.output
+        started = time.monotonic()
+        with pytest.raises(WorkerFailure) as failure:
+            worker.call("nap", (60,), {})
+        assert failure.value.kind == "timeout"
+        assert time.monotonic() - started < limits.call_seconds + 2.0

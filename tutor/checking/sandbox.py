@@ -194,6 +194,8 @@ class Worker:
         self.calls = 0
         self.call_seconds = 0.0
         """Calls answered so far and the wall time they took (for the total-budget message)."""
+        self.starved_seconds = 0.0
+        """Wall time the worker spent ready to run but waiting for a CPU, added to its deadlines."""
 
     @property
     def sandboxed(self) -> bool:
@@ -399,25 +401,34 @@ class Worker:
             self._fail(
                 WorkerFailure("budget", f"the check used its {self.limits.total_seconds:g} s in total")
             )
-        call_deadline = now + self.limits.call_seconds
-        deadline = min(call_deadline, self._budget_end)
+        deadlines = [now + self.limits.call_seconds, self._budget_end]
+        extend = self._starvation_extension(deadlines)
         try:
             wire.send(self._request_write, message, buffers)
         except OSError:
             if not self._greeted:
-                self._await_hello(deadline)  # reports why it never started
+                self._await_hello(min(deadlines), extend)  # reports why it never started
             self._fail_from_exit()
         if not self._greeted:
-            self._await_hello(deadline)
+            self._await_hello(min(deadlines), extend)
         try:
-            reply, reply_buffers = _receive_by(self._reply_read, deadline, self._watch_descendants)
+            reply, reply_buffers = _receive_by(
+                self._reply_read, min(deadlines), self._watch_descendants, extend=extend
+            )
         except TimeoutError:
             self._kill_everything()
-            if deadline < call_deadline:
+            waited = (
+                f" (not counting {self.starved_seconds:.1f} s spent waiting for a busy CPU)"
+                if self.starved_seconds >= _STARVATION_STEP
+                else ""
+            )
+            if deadlines[1] < deadlines[0]:
                 self._fail(
-                    WorkerFailure("budget", f"the check used its {self.limits.total_seconds:g} s in total")
+                    WorkerFailure(
+                        "budget", f"the check used its {self.limits.total_seconds:g} s in total{waited}"
+                    )
                 )
-            self._fail(WorkerFailure("timeout", f"no answer within {self.limits.call_seconds:g} s"))
+            self._fail(WorkerFailure("timeout", f"no answer within {self.limits.call_seconds:g} s{waited}"))
         except wire.ChannelClosed:
             self._fail_from_exit()
         except wire.WireError as error:
@@ -438,13 +449,54 @@ class Worker:
             )
         raise AssertionError("unreachable")  # pragma: no cover - _fail always raises
 
-    def _await_hello(self, deadline: float) -> None:
+    def _starvation_extension(self, deadlines: list[float]) -> Callable[[], float]:
+        """What _receive_by asks when a deadline passes: the seconds to add to `deadlines` (the
+        call's and the check's, updated in place) for the time the worker waited for a CPU.
+
+        A busy machine must not turn a fast-enough solution into a timeout. The grant is capped
+        at the total budget once over, so a check can at most take twice its budget.
+        """
+        starved = self._starvation_clock()
+
+        def extend() -> float:
+            granted = min(starved(), self.limits.total_seconds - self.starved_seconds)
+            if granted < _STARVATION_STEP:
+                return 0.0
+            self.starved_seconds += granted
+            self._budget_end += granted
+            deadlines[0] += granted
+            deadlines[1] = self._budget_end
+            return granted
+
+        return extend
+
+    def _starvation_clock(self) -> Callable[[], float]:
+        """A function giving the seconds, since now and not yet returned, that the worker's
+        processes spent runnable but waiting for a CPU (the most any one of them waited)."""
+        root = self.pid
+        if root is None:
+            return lambda: 0.0
+
+        def waits() -> dict[int, float]:
+            return {pid: _runqueue_wait(pid) for pid in (root, *_descendants(root))}
+
+        counted = waits()
+
+        def starved() -> float:
+            now = waits()
+            growth = max((wait - counted.get(pid, 0.0) for pid, wait in now.items()), default=0.0)
+            counted.update(now)
+            return max(growth, 0.0)
+
+        return starved
+
+    def _await_hello(self, deadline: float, extend: Callable[[], float] | None = None) -> None:
         """The worker says hello once NumPy is imported and its guards are in place. Until then
         nothing of the student's has run, so a failure here is the tutor's (or its limits')."""
         process = self._process
         assert process is not None
         try:
-            hello, _ = _receive_by(self._reply_read, deadline)
+            hello, _ = _receive_by(self._reply_read, deadline, extend=extend)
         except TimeoutError:
             self._kill_everything()
             self._fail(WorkerFailure("startup", f"it did not start within {self.limits.call_seconds:g} s"))
@@ -631,21 +683,42 @@ def _encode_with_offset(value: Any, offset: int) -> tuple[Any, list[bytes]]:
 
 # While a call is still running after this long, the grader starts looking at what it started.
 _WATCH_AFTER = 0.2
+# Waits for a CPU shorter than this are noise, not a busy machine.
+_STARVATION_STEP = 0.05
+
+
+def _runqueue_wait(pid: int) -> float:
+    """Seconds this process has spent runnable but waiting for a CPU (Linux's schedstat: the
+    second field, in nanoseconds). 0 where the kernel does not say, or the process is gone."""
+    try:
+        with open(f"/proc/{pid}/schedstat", encoding="ascii") as stream:
+            return int(stream.read().split()[1]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 def _receive_by(
-    fd: int, deadline: float, while_waiting: Callable[[], None] | None = None
+    fd: int,
+    deadline: float,
+    while_waiting: Callable[[], None] | None = None,
+    extend: Callable[[], float] | None = None,
 ) -> tuple[dict, list[bytes]]:
     """wire.receive with a deadline on every read, so a half-written reply cannot hang us.
 
-    `while_waiting` runs every _WATCH_AFTER seconds while nothing arrives.
+    `while_waiting` runs every _WATCH_AFTER seconds while nothing arrives. When the deadline
+    passes, `extend` may grant more seconds (0: it is over).
     """
 
     def wait_readable() -> None:
+        nonlocal deadline
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise TimeoutError
+                granted = extend() if extend is not None else 0.0
+                if granted <= 0:
+                    raise TimeoutError
+                deadline += granted
+                continue
             step = remaining if while_waiting is None else min(remaining, _WATCH_AFTER)
             ready, _, _ = select.select([fd], [], [], step)
             if ready:
