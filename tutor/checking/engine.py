@@ -304,6 +304,11 @@ class _Run:
 
     # -- one property --------------------------------------------------------------------------------
     def run_property(self, prop: Property) -> PropertyResult:
+        self._series: dict[str, list[float]] | None = None
+        result = self._run_property(prop)
+        return replace(result, series=self._series) if self._series else result
+
+    def _run_property(self, prop: Property) -> PropertyResult:
         from hypothesis import HealthCheck, Phase, Verbosity, given, settings
         from hypothesis import seed as fixed_seed
         from hypothesis.database import DirectoryBasedExampleDatabase
@@ -425,6 +430,8 @@ class _Run:
         if not reply.ok:
             self._raise_for_error(prop, case, reply)
         mismatch = self.judge(prop, case, reply)
+        if prop.series is not None:
+            self._series = _series(prop, reply.value)
         if mismatch is None and prop.new_array and reply.extra.get("aliases") and self._aliased is None:
             self._aliased = (case, reply)
         if mismatch is None and len(getattr(self, "_passes", ())) < _KEPT_FAILURES:
@@ -741,6 +748,15 @@ def _size_formulas(prop: Property, case: Case, got_shape: tuple) -> list[str]:
     return output_size.matching(geometry, tuple(got_shape))
 
 
+def _series(prop: Property, value: Any) -> dict[str, list[float]] | None:
+    """The property's series from a returned value, or None when the value has none to give."""
+    assert prop.series is not None
+    try:
+        return prop.series(value)
+    except Exception:  # the value is the student's: a series it cannot give is simply not drawn
+        return None
+
+
 def _shown(value: Any) -> str:
     """An argument as the arguments table shows it. A dict (e.g. params) is summarised by its keys
     and shapes: its values are printed once, in the reproduce snippet."""
@@ -763,8 +779,13 @@ def run_check(exercise: Exercise, path: Path, options: CheckOptions | None = Non
     ):  # an exercise that trains a model needs longer calls
         # The whole-check budget grows with it: the long call on top of the usual budget for the rest.
         total = max(options.limits.total_seconds, exercise.call_seconds + options.limits.total_seconds)
+        # And so does the CPU time: a training run on one thread spends its wall time on the CPU.
+        cpu = max(options.limits.cpu_seconds, int(exercise.call_seconds) + options.limits.cpu_seconds)
         options = replace(
-            options, limits=replace(options.limits, call_seconds=exercise.call_seconds, total_seconds=total)
+            options,
+            limits=replace(
+                options.limits, call_seconds=exercise.call_seconds, total_seconds=total, cpu_seconds=cpu
+            ),
         )
     started = time.perf_counter()
     # Absolute but not resolved: a link to a pipe or device must be seen as the link (snapshot refuses it).
