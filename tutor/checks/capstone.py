@@ -10,6 +10,7 @@ validated as plain data before anything is computed from them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,7 @@ import torch.nn.functional as F
 from hypothesis import strategies as st
 
 from tutor.checking import strategies
-from tutor.checking.compare import Comparison, Mismatch, describe_type, format_value
+from tutor.checking.compare import ArrayComparison, Comparison, Mismatch, describe_type, format_value
 from tutor.checking.result import Status
 from tutor.checking.spec import Case, ExerciseCheck, Misconception, Property
 from tutor.checks import _backward as grad
@@ -70,6 +71,12 @@ NO_BIASES = (
 AVERAGE_POOLING = (
     "Your logits match a network with average pooling: this one uses 2×2 MAX pooling of stride 2."
 )
+LOGITS_DIFFER = (
+    "Every layer here is one of your earlier exercises: if one of them does not pass its own check "
+    "(`tutor check conv2d`, `max_pool2d`, `activations`), fix it there first. If they all pass, compare "
+    "your forward with the statement's table: conv1's stride 2 and padding 1, conv2's padding 1, the "
+    "ReLU before each 2×2 pool, flat = p2.reshape(N, 256), logits = flat @ fc_w.T + fc_b."
+)
 
 # -- the gradients --------------------------------------------------------------------------------
 GRADIENT_DIFFERS = "gave the wrong gradient for {name} ({what}): {detail}"
@@ -96,6 +103,11 @@ BROKEN_AT = {
     ),
 }
 BROKEN_AT |= {"fc_b": BROKEN_AT["fc_w"], "conv2_b": BROKEN_AT["conv2_w"], "conv1_b": BROKEN_AT["conv1_w"]}
+LAYERS_FIRST = (
+    " (Run `tutor check` on conv2d_backward, max_pool2d_backward and relu_backward first: a wrong layer "
+    "breaks the chain here too.)"
+)
+BROKEN_AT = {name: text + LAYERS_FIRST for name, text in BROKEN_AT.items()}
 DIVIDED_TWICE = (
     "Your gradients are N times too small: softmax_cross_entropy's dlogits already carries the 1/N of "
     "the mean. Do not divide by the batch size again in the backward pass."
@@ -180,6 +192,16 @@ def _forward(x: torch.Tensor, p: dict[str, torch.Tensor], **change: bool) -> tor
     flat = (p2.permute(0, 2, 3, 1) if change.get("flatten_hwc") else p2).reshape(len(x), -1)
     logits = F.linear(flat, p["fc_w"], bias("fc_b"))
     return torch.softmax(logits, dim=1) if change.get("probabilities") else logits
+
+
+@dataclass(frozen=True)
+class Logits(ArrayComparison):
+    """The logits, compared as any array; a difference no misconception explains gets a pointer to
+    the layers the forward pass is made of."""
+
+    def compare(self, expected: Any, got: Any) -> Mismatch | None:
+        mismatch = super().compare(expected, got)
+        return None if mismatch is None else replace(mismatch, diagnosis=LOGITS_DIFFER)
 
 
 def _logits(case: Case) -> np.ndarray:
@@ -385,6 +407,7 @@ CHECK = ExerciseCheck(
             function="cnn_logits",
             cases=lambda: strategies.cnn_cases(PARAMETER_SHAPES),
             expect=_logits,
+            comparison=Logits(),
             misconceptions=(
                 Misconception(FLATTENED_HWC, _variant(flatten_hwc=True)),
                 Misconception(RETURNED_PROBABILITIES, _variant(probabilities=True)),
