@@ -277,7 +277,8 @@ def _series(result: CheckResult) -> list[RenderableType]:
         return []
     from tutor.pictures import series_picture  # numpy: only when there is a series to draw
 
-    return [Text("")] + [series_picture(name, values) for name, values in series]
+    pictures: list[RenderableType] = [series_picture(name, values) for name, values in series]
+    return [Text(""), *pictures]
 
 
 REPRODUCE_SAVED = "The snippet is {lines} lines long, so it is saved in {path}: run `python {path}`."

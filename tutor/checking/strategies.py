@@ -343,9 +343,7 @@ def lenet_stage_cases(draw: st.DrawFn) -> Case:
 
 
 @st.composite
-def cnn_cases(
-    draw: st.DrawFn, shapes: dict[str, tuple[int, ...]], with_labels: bool = False
-) -> Case:
+def cnn_cases(draw: st.DrawFn, shapes: dict[str, tuple[int, ...]], with_labels: bool = False) -> Case:
     """A small batch of 1×32×32 images and a network's named parameters of the given shapes
     (the capstone's), with one integer label 0..9 per image when `with_labels`.
 

@@ -17,6 +17,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from hypothesis import strategies as st
+from torch.nn.grad import conv2d_weight
 
 from tutor.checking import strategies
 from tutor.checking.compare import ArrayComparison, Comparison, Mismatch, describe_type, format_value
@@ -237,7 +238,7 @@ def loss_and_gradients(case: Case, conv1_stride_padding: tuple[int, int] = (2, 1
         # corner; it never reaches the rest of x.
         padded = F.pad(x, (padding,) * 4)
         reach = (z1.shape[2] - 1) * stride + kernel
-        grads["conv1_w"] = torch.nn.grad.conv2d_weight(
+        grads["conv1_w"] = conv2d_weight(
             padded[:, :, :reach, :reach], PARAMETER_SHAPES["conv1_w"], z1.grad, stride=stride
         ).numpy()
     return float(loss.item()), grads
