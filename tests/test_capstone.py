@@ -84,11 +84,38 @@ def test_an_untrained_network_fails_the_accuracy_bar() -> None:
     assert capstone_check.held_out_accuracy(init_params()) < capstone_check.REQUIRED_ACCURACY
 
 
-def test_the_stub_states_the_architecture_the_grader_loads() -> None:
-    text = (STUBS / "capstone.py").read_text(encoding="utf-8")
+def test_the_stub_and_the_statement_state_the_network_the_grader_loads() -> None:
+    """The shapes and counts written in the stub and the statement, measured on torch.nn layers."""
+    import torch
+    from torch import nn
+
+    stub = (STUBS / "capstone.py").read_text(encoding="utf-8")
     for name, shape in capstone_check.PARAMETER_SHAPES.items():
-        assert f'"{name}": {shape},' in text
-    assert sum(int(np.prod(s)) for s in capstone_check.PARAMETER_SHAPES.values()) == 3874
+        assert f'"{name}": {shape},' in stub
+    layers = {
+        "conv1": nn.Conv2d(1, 8, 4, stride=2, padding=1),
+        "pool1": nn.Sequential(nn.ReLU(), nn.MaxPool2d(2)),
+        "conv2": nn.Conv2d(8, 16, 3, padding=1),
+        "pool2": nn.Sequential(nn.ReLU(), nn.MaxPool2d(2)),
+        "flatten": nn.Flatten(),
+        "fc": nn.Linear(256, 10),
+    }
+    statement = " ".join(course().exercise("capstone").statement_path().read_text(encoding="utf-8").split())
+    out = torch.zeros(2, 1, 32, 32)
+    for name, layer in layers.items():
+        out = layer(out)
+        count = sum(p.numel() for p in layer.parameters())
+        shape = "(N, " + ", ".join(str(side) for side in out.shape[1:]) + ")"
+        assert f"| {shape} |" in statement, (name, shape)
+        if count:
+            assert f"= {count:,} |" in statement, (name, count)
+            weight, bias = (tuple(p.shape) for p in layer.parameters())
+            assert (weight, bias) == (
+                capstone_check.PARAMETER_SHAPES[f"{name}_w"],
+                capstone_check.PARAMETER_SHAPES[f"{name}_b"],
+            )
+    total = sum(p.numel() for layer in layers.values() for p in layer.parameters())
+    assert f"{total:,} parameters in all" in statement and f"{total:,} numbers" in stub
 
 
 # -- the judge of the training run, on values the worker could send ---------------------------------------
