@@ -18,7 +18,7 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from tutor.pictures import Picture, Scale
+from tutor.pictures import CURVE_SCALE, Picture, Scale, curve_raster
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -367,6 +367,15 @@ def png_panels(example: Counterexample) -> list[tuple[str, np.ndarray, Scale | N
     return panels
 
 
+def series_panels(result: CheckResult) -> list[tuple[str, np.ndarray, Scale | None]]:
+    """The number series of every property (e.g. a training run's loss), pass or fail, as panels."""
+    return [
+        (name, curve_raster(values), CURVE_SCALE)
+        for prop in result.properties
+        for name, values in (prop.series or {}).items()
+    ]
+
+
 def save_counterexample_png(result: CheckResult, path: Path) -> str:
     """Save the failing input, expected, yours and where they differ as one PNG; returns a sentence saying what was saved."""
     from tutor.pictures import save_labelled_png
@@ -374,6 +383,7 @@ def save_counterexample_png(result: CheckResult, path: Path) -> str:
     failure = result.first_failure()
     example = failure.counterexample if failure else None
     panels = png_panels(example) if example else []
+    panels += series_panels(result)
     if not panels:
         why = "it passed" if result.passed else "this failure has no arrays to draw"
         return f"No picture saved to {path}: {why}."

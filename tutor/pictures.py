@@ -238,6 +238,63 @@ def save_png(path: Path, panels: Sequence[tuple[np.ndarray, Scale | None]]) -> P
     return _write_png(path, png_rows(panels))
 
 
+# -- number series (e.g. a training run's loss) as pictures ------------------------------------------------
+
+CURVE_ROWS, CURVE_COLUMNS = 20, 36
+"""A series' picture: 10 terminal lines of 72 characters (two pixels per character cell, tall)."""
+CURVE, UNDER_CURVE = 1.0, 0.3
+CURVE_SCALE = Scale("gray", 0.0, 1.0)
+
+
+def _resampled(values: np.ndarray, count: int) -> np.ndarray:
+    """`count` points along the series: means of equal runs when it is longer, interpolated when shorter."""
+    if values.size >= count:
+        edges = np.linspace(0, values.size, count + 1).astype(int)
+        return np.array([values[a:b].mean() for a, b in zip(edges[:-1], edges[1:])])
+    return np.interp(np.linspace(0, values.size - 1, count), np.arange(values.size), values)
+
+
+def curve_raster(values: Sequence[float], rows: int = CURVE_ROWS, columns: int = CURVE_COLUMNS) -> np.ndarray:
+    """A series as a (rows, columns) image: CURVE on the line, UNDER_CURVE below it, 0 above.
+
+    Left to right is first to last; the bottom row is 0 (or the smallest value, if negative) and
+    the top row the largest value. Non-finite values are drawn at 0."""
+    series = _finite(np.asarray(values, dtype=np.float64).ravel())
+    if not series.size:
+        return np.zeros((rows, columns))
+    points = _resampled(series, columns)
+    low, high = min(0.0, float(points.min())), float(points.max())
+    high = high if high > low else low + 1.0
+    heights = np.round((points - low) / (high - low) * (rows - 1)).astype(int)
+    image = np.zeros((rows, columns))
+    previous = None
+    for column, height in enumerate(heights):
+        top = rows - 1 - int(height)
+        image[top + 1 :, column] = UNDER_CURVE
+        # A steep fall between two columns stays one connected line.
+        start, stop = (top, top) if previous is None else (min(top, previous), max(top, previous))
+        image[start : stop + 1, column] = CURVE
+        previous = top
+    return image
+
+
+def series_title(name: str, values: Sequence[float]) -> str:
+    """E.g. 'training loss: 2.37 → 0.116 (141 values; top of the picture 2.4, bottom 0)'."""
+    series = np.asarray(values, dtype=np.float64).ravel()
+    if not series.size:
+        return f"{name}: no values"
+    top = float(_resampled(_finite(series), CURVE_COLUMNS).max())
+    return (
+        f"{name}: {series[0]:.3g} → {series[-1]:.3g} "
+        f"({series.size:,} values; top of the picture {top:.2g}, bottom {min(0.0, float(series.min())):.2g})"
+    )
+
+
+def series_picture(name: str, values: Sequence[float]) -> Picture:
+    """A number series drawn for the terminal, under its title."""
+    return Picture(curve_raster(values), CURVE_SCALE, series_title(name, values))
+
+
 # -- labelled panels (tutor check --save-png) ---------------------------------------------------------------
 
 # A 3×5 pixel font for panel labels: capitals, digits and the few signs titles use. pypng draws no

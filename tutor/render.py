@@ -198,7 +198,10 @@ def solution(shown: Solution) -> RenderableType:
 def check_result(result: CheckResult) -> RenderableType:
     if result.passed:
         return Panel(
-            Text(result.message), title=f"✓ {result.exercise} passed", border_style="green", expand=False
+            Group(Text(result.message), *_series(result)),
+            title=f"✓ {result.exercise} passed",
+            border_style="green",
+            expand=False,
         )
     failure = result.first_failure()
     shape_words = _shape_words(failure)
@@ -209,6 +212,7 @@ def check_result(result: CheckResult) -> RenderableType:
         parts.append(Text(f"  line {line}: {result.detail['text']}", style="yellow"))
     if failure is not None:
         parts.extend(_property_details(failure))
+    parts.extend(_series(result))
     # A table of identical rows (e.g. every function of a stub still not implemented) says nothing.
     if len(result.properties) > 1 and len({p.status for p in result.properties}) > 1:
         parts.append(_property_summary(result))
@@ -264,6 +268,17 @@ def _property_details(failure: PropertyResult) -> list[RenderableType]:
             Syntax(example.reproduce, "python", theme="ansi_dark", background_color="default", word_wrap=True)
         )
     return parts
+
+
+def _series(result: CheckResult) -> list[RenderableType]:
+    """Every property's number series (e.g. a training run's loss) as a picture, pass or fail."""
+    series = [(name, values) for prop in result.properties for name, values in (prop.series or {}).items()]
+    if not series:
+        return []
+    from tutor.pictures import series_picture  # numpy: only when there is a series to draw
+
+    pictures: list[RenderableType] = [series_picture(name, values) for name, values in series]
+    return [Text(""), *pictures]
 
 
 REPRODUCE_SAVED = "The snippet is {lines} lines long, so it is saved in {path}: run `python {path}`."

@@ -119,6 +119,8 @@ class PropertyResult:
     """The misconception this failure matches, if any, in words for the student."""
     weight: float = 1.0
     """Share of the exercise's points this property carries."""
+    series: dict[str, list[float]] | None = None
+    """Named number series to draw with the verdict (e.g. {'training loss': [...]}), pass or fail."""
 
     @property
     def passed(self) -> bool:

@@ -102,6 +102,10 @@ class Property:
     simplify_arrays: bool = True
     """After shrinking, zero out array elements that do not matter to the failure (set False
     when zeros would make an input invalid, e.g. probabilities that must sum to one)."""
+    series: Callable[[Any], dict[str, list[float]] | None] | None = None
+    """Named number series to draw with the verdict, pass or fail, taken from the function's
+    returned value (e.g. a training run's loss history). It gets untrusted data: it must return
+    None for anything that is not what it expects, and keep the series short."""
 
 
 @dataclass(frozen=True)

@@ -342,6 +342,30 @@ def lenet_stage_cases(draw: st.DrawFn) -> Case:
     )
 
 
+@st.composite
+def cnn_cases(draw: st.DrawFn, shapes: dict[str, tuple[int, ...]], with_labels: bool = False) -> Case:
+    """A small batch of 1×32×32 images and a network's named parameters of the given shapes
+    (the capstone's), with one integer label 0..9 per image when `with_labels`.
+
+    Every value is drawn from a continuous range, never halves: halves make values that are equal
+    in exact arithmetic and differ by rounding between two correct implementations, and a
+    max-pool would then send the gradient to different cells. Weights are scaled by 1/√fan-in, as
+    an initialisation does, so the logits stay moderate and every ReLU sees both signs; the images
+    lie in [0, 1], as the digits do."""
+    batch = draw(st.integers(1, 3))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    x = rng.uniform(0.0, 1.0, size=(batch, 1, 32, 32))
+    params = {}
+    for name, shape in shapes.items():
+        fan_in = int(np.prod(shape[1:])) if len(shape) > 1 else 1
+        params[name] = rng.uniform(-1.0, 1.0, size=shape) * (2.0 / np.sqrt(fan_in))
+    arguments: list[tuple[str, object]] = [("x", x)]
+    if with_labels:
+        labels = draw(st.lists(st.integers(0, 9), min_size=batch, max_size=batch))
+        arguments.append(("labels", np.array(labels, dtype=np.int64)))
+    return Case.of(*arguments, ("params", params))
+
+
 def seed_cases() -> st.SearchStrategy[Case]:
     """Only a seed, e.g. to build a fresh model in the worker."""
     return st.integers(0, 2**16).map(lambda seed: Case.of(("seed", seed)))
