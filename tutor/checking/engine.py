@@ -27,6 +27,7 @@ from tutor.checking.sandbox import Limits, Reply, Worker, WorkerFailure
 from tutor.checking.spec import Case, ExerciseCheck, Property
 from tutor.checking.static import preflight, stub_parameters
 from tutor.checking.submission import UnsafeFile, snapshot
+from tutor.notebook.files import is_notebook
 
 _PARAMETER_KINDS = {kind.name: kind for kind in inspect._ParameterKind}
 
@@ -625,7 +626,7 @@ class _Run:
         shown = {name: _shown(value) for name, value in named.items()}
         call, reproduce = snippet(
             prop.function,
-            self.path.stem,
+            None if is_notebook(self.path.name) else self.path.stem,  # a notebook has it defined already
             self.path.parent.name or ".",
             list(case.positional),
             list(case.keywords),
@@ -789,7 +790,7 @@ def run_check(exercise: Exercise, path: Path, options: CheckOptions | None = Non
         )
 
     try:
-        submission = snapshot(run.path, options.root, options.library)
+        submission = snapshot(run.path, options.root, options.library, exercise)
     except FileNotFoundError:
         return finish(Status.MISSING_FILE, messages.MISSING_FILE.format(**run.values()))
     except UnsafeFile as error:

@@ -15,6 +15,10 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tutor.catalog import Exercise
 
 MAX_FILE_BYTES = 1024 * 1024
 """Largest exercise or helper file read (1 MiB): far above any honest solution."""
@@ -112,6 +116,11 @@ class Submission:
     """The exercise file's name in `folder`."""
     files: dict[str, bytes]
     """File name → bytes: the exercise file and every sibling module it imports, transitively."""
+    notebook: str | None = None
+    """The notebook file (its name in `folder`) the modules marked `generated` were built from."""
+    generated: frozenset[str] = frozenset()
+    """Modules built from the notebook's cells (no such file exists): `main` and the siblings
+    defined in the notebook (tutor/notebook/extract.py)."""
 
     @property
     def source(self) -> bytes:
@@ -141,7 +150,9 @@ def _imported_names(source: bytes) -> set[str]:
     return names
 
 
-def snapshot(path: Path, root: Path | None = None, library: Path | None = None) -> Submission:
+def snapshot(
+    path: Path, root: Path | None = None, library: Path | None = None, exercise: Exercise | None = None
+) -> Submission:
     """Read the exercise file and, transitively, the sibling modules (NAME.py next to it) it imports.
 
     The exercise file must pass read_regular_file (else FileNotFoundError or UnsafeFile); a
@@ -149,12 +160,23 @@ def snapshot(path: Path, root: Path | None = None, library: Path | None = None) 
     `library` (a workspace's exercises/ folder) is where an imported NAME.py that is not next to
     the file is looked for: `tutor check ID --file PATH` from a workspace finds the earlier
     exercises there. Its files pass the same rules, with `library` as their root.
+
+    A notebook (`.ipynb`, read under a larger size cap) becomes the modules that `exercise`'s
+    functions need from its cells (tutor/notebook/files.py): `main` is then `<id>.py`.
     """
+    from tutor.notebook.files import is_notebook
+
     path = Path(path)
     folder = path.parent
     root = root if root is not None else folder
-    files = {path.name: read_regular_file(path, root)}
-    todo = [files[path.name]]
+    notebook = path.name if is_notebook(path.name) else None
+    if notebook:
+        files = _notebook_files(path, root, exercise)
+        main = f"{exercise.id}.py" if exercise else path.name
+    else:
+        files, main = {path.name: read_regular_file(path, root)}, path.name
+    generated = frozenset(files) if notebook else frozenset()
+    todo = list(files.values())
     while todo:
         for name in sorted(_imported_names(todo.pop())):
             candidate = f"{name}.py"
@@ -171,4 +193,18 @@ def snapshot(path: Path, root: Path | None = None, library: Path | None = None) 
             except (OSError, UnsafeFile):
                 continue
             todo.append(files[candidate])
-    return Submission(folder=Path(os.path.abspath(folder)), main=path.name, files=files)
+    return Submission(
+        folder=Path(os.path.abspath(folder)), main=main, files=files, notebook=notebook, generated=generated
+    )
+
+
+def _notebook_files(path: Path, root: Path, exercise: Exercise | None) -> dict[str, bytes]:
+    from tutor.notebook.files import NOTEBOOK_MAX_BYTES, NotebookUnreadable, notebook_files
+
+    data = read_regular_file(path, root, NOTEBOOK_MAX_BYTES)
+    if exercise is None:
+        raise UnsafeFile("it is a notebook, and only an exercise's check can read one")
+    try:
+        return notebook_files(data, exercise, origin=path.name)
+    except NotebookUnreadable as error:
+        raise UnsafeFile(str(error)) from None

@@ -212,14 +212,15 @@ def _helpers(workspace: Workspace, exercise: Exercise) -> tuple[Submission | Non
     """The exercise's snapshot (None if its file cannot be read) and the SHA-256 of every sibling
     module it imports, by path relative to the workspace."""
     try:
-        submission = snapshot(workspace.exercise_file(exercise), workspace.root)
+        submission = snapshot(workspace.exercise_file(exercise), workspace.root, exercise=exercise)
     except (OSError, UnsafeFile):
         return None, {}
-    folder = Path(exercise.relative_file()).parent
+    folder = Path(workspace.relative_exercise_file(exercise)).parent
     return submission, {
         (folder / name).as_posix(): hashlib.sha256(data).hexdigest()
         for name, data in sorted(submission.files.items())
-        if name != submission.main
+        # Modules built from a notebook's cells are no files: the notebook's own digest covers them.
+        if name != submission.main and name not in submission.generated
     }
 
 
@@ -233,7 +234,7 @@ def grade_code_exercise(
     """Grade one code exercise. With `course` and `fails_alone` (grade_workspace passes them), a
     sibling module that is another exercise of `course` failing its own check is replaced by that
     exercise's reference solution for this check (fairness.py)."""
-    relative = exercise.relative_file()
+    relative = workspace.relative_exercise_file(exercise)
     path = workspace.exercise_file(exercise)
     started = time.perf_counter()
     submission, helpers = _helpers(workspace, exercise)
