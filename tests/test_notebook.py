@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from tests.conftest import SOLUTIONS, VARIANTS
 from tutor.catalog import course
 from tutor.checking.engine import CheckOptions, run_check
+from tutor.checking.isolation import Isolation
 from tutor.checking.submission import UnsafeFile, snapshot
 from tutor.notebook.extract import notebook_modules, python_source
 from tutor.notebook.files import other_exercise_functions
@@ -41,7 +42,7 @@ def body(path: Path) -> str:
 
 
 def modules(cells: list[str], module: str = "conv2d", functions=("conv2d",), others=None) -> dict[str, str]:
-    return notebook_modules(cells, module, functions, others or {})
+    return {name: m.source for name, m in notebook_modules(cells, module, functions, others or {}).items()}
 
 
 def test_only_the_statements_the_function_needs_are_kept():
@@ -284,3 +285,43 @@ def test_grading_a_notebook_workspace(tmp_path):
     assert residual.substituted == ("conv2d",), residual.feedback
     assert residual.points == residual.max_points, residual.feedback
     assert set(report.files()) == {"notebooks/session1.ipynb", "notebooks/session2.ipynb"}
+
+
+def test_lines_in_messages_are_the_cells_lines(tmp_path):
+    path = write_notebook(
+        tmp_path / "work.ipynb",
+        [
+            "import numpy as np\nprint('hello')",
+            "def helper(x):\n    y = x\n    return y[10]",
+            "def conv2d(x, w, b=None, stride=1, padding=0):\n    return helper(x)",
+        ],
+    )
+    result = check_notebook(path, isolation=Isolation.NONE)
+    assert result.status == "error"
+    assert "(cell 2, line 3: return y[10])" in result.message, result.message
+    broken = write_notebook(
+        tmp_path / "broken.ipynb", ["import numpy as np", "x = 1\ndef conv2d(x, w:\n    return x"]
+    )
+    result = check_notebook(broken)
+    assert result.status == "syntax_error"
+    assert "line 2 of cell 2" in result.message, result.message
+
+
+def test_a_notebook_with_large_outputs_is_read_under_its_own_cap(tmp_path):
+    """Plots make notebooks large: 2 MiB of output is read (a .py file's cap is 1 MiB), 17 MiB is not."""
+    from tutor.checking.submission import MAX_FILE_BYTES
+    from tutor.notebook.files import NOTEBOOK_MAX_BYTES
+    from tutor.workspace import file_digest
+
+    exercise = course().exercise("conv2d")
+    for size, readable in ((2 * MAX_FILE_BYTES, True), (NOTEBOOK_MAX_BYTES + MAX_FILE_BYTES, False)):
+        cell = new_code_cell("def conv2d(x, w):\n    return x")
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="x" * size)]
+        path = tmp_path / f"big-{size}.ipynb"
+        nbformat.write(new_notebook(cells=[cell]), str(path))
+        assert (file_digest(path) is not None) is readable
+        if readable:
+            assert b"def conv2d" in snapshot(path, exercise=exercise).source
+        else:
+            with pytest.raises(UnsafeFile, match="larger than"):
+                snapshot(path, exercise=exercise)

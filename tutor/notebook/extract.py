@@ -37,6 +37,8 @@ _HELP_LINE = re.compile(r"^\s*[\w.]+\?\??\s*$")
 class Statement:
     cell: int
     """The cell's number (1-based, in the order given)."""
+    line: int
+    """The statement's first line in its cell (1-based)."""
     source: str
     binds: frozenset[str]
     """Top-level names it binds (def, class, assignment, import)."""
@@ -84,7 +86,7 @@ def _statement(cell: int, node: ast.stmt, text: str) -> Statement:
     try:
         table = symtable.symtable(source, f"<cell {cell}>", "exec")
     except SyntaxError:  # e.g. `return` at top level: a statement that would fail in the kernel too
-        return Statement(cell, source, frozenset(), frozenset(), frozenset())
+        return Statement(cell, node.lineno, source, frozenset(), frozenset(), frozenset())
     binds, uses_now = set(), set()
     for symbol in table.get_symbols():
         if symbol.is_assigned() or symbol.is_imported() or symbol.is_namespace():
@@ -95,7 +97,9 @@ def _statement(cell: int, node: ast.stmt, text: str) -> Statement:
     for child in table.get_children():
         uses_later |= _global_uses(child)
     star = isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names)
-    return Statement(cell, source, frozenset(binds), frozenset(uses_now), frozenset(uses_later), star)
+    return Statement(
+        cell, node.lineno, source, frozenset(binds), frozenset(uses_now), frozenset(uses_later), star
+    )
 
 
 def _one_import_each(node: ast.stmt) -> list[ast.stmt]:
@@ -182,16 +186,28 @@ class Cells:
                 return index
         return None
 
-    def module_source(self, indexes: Sequence[int], header: str, imports: Sequence[str] = ()) -> str:
+    def module(self, indexes: Sequence[int], header: str, imports: Sequence[str] = ()) -> Module:
         lines = [header, *imports]
+        where: dict[int, tuple[int, int]] = {}
         cell = None
         for index in indexes:
             statement = self.statements[index]
             if statement.cell != cell:
                 cell = statement.cell
                 lines += ["", CELL_MARK.format(number=cell)]
-            lines.append(statement.source)
-        return "\n".join(lines) + "\n"
+            for offset, text in enumerate(statement.source.splitlines()):
+                lines.append(text)
+                where[len(lines)] = (statement.cell, statement.line + offset)
+        return Module("\n".join(lines) + "\n", where)
+
+
+@dataclass(frozen=True)
+class Module:
+    """One module built from cells."""
+
+    source: str
+    cells: Mapping[int, tuple[int, int]]
+    """Line of `source` → (cell number, line in that cell), for the lines that came from a cell."""
 
 
 def notebook_modules(
@@ -200,7 +216,7 @@ def notebook_modules(
     functions: Sequence[str],
     other_exercises: Mapping[str, str] | None = None,
     origin: str = "the notebook",
-) -> dict[str, str]:
+) -> dict[str, Module]:
     """Module file name → source: `<module>.py` with what `functions` need from `cells`, and one
     sibling module per other exercise whose function it uses and the cells define.
 
@@ -211,7 +227,7 @@ def notebook_modules(
     # A function the exercise checks may still belong to another one (residual_block checks
     # conv2d first): it is imported from that sibling module, as exercises/residual_block.py does.
     others = {name: owner for name, owner in (other_exercises or {}).items() if owner != module}
-    files: dict[str, str] = {}
+    files: dict[str, Module] = {}
     _build(parsed, module, tuple(functions), others, origin, files)
     return files
 
@@ -222,7 +238,7 @@ def _build(
     functions: tuple[str, ...],
     others: Mapping[str, str],
     origin: str,
-    files: dict[str, str],
+    files: dict[str, Module],
 ) -> None:
     # An assignment, not only a comment: a notebook that defines nothing needed is reported as
     # "does not define a function named …", not as an empty file.
@@ -234,7 +250,9 @@ def _build(
     if broken is not None:
         # The cell that should define it does not parse: let the syntax error be what is reported.
         number, raw = broken
-        files[f"{module}.py"] = "\n".join([header, "", CELL_MARK.format(number=number), raw]) + "\n"
+        lines = [header, "", CELL_MARK.format(number=number)]
+        where = {len(lines) + i: (number, i) for i in range(1, raw.count("\n") + 2)}
+        files[f"{module}.py"] = Module("\n".join([*lines, raw]) + "\n", where)
         return
     split = frozenset(name for name, owner in others.items() if parsed.defines(name))
     indexes = parsed.needed(functions, external=split)
@@ -244,8 +262,8 @@ def _build(
         owner = others[name]
         imports.append(f"from {owner} import {name}")
         if f"{owner}.py" not in files:
-            files[f"{owner}.py"] = ""  # placeholder: a cycle stops here
+            files[f"{owner}.py"] = Module("", {})  # placeholder: a cycle stops here
             siblings = tuple(n for n, o in others.items() if o == owner)
             rest = {n: o for n, o in others.items() if o != owner}
             _build(parsed, owner, siblings, rest, origin, files)
-    files[f"{module}.py"] = parsed.module_source(indexes, header, imports)
+    files[f"{module}.py"] = parsed.module(indexes, header, imports)

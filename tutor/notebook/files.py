@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from tutor.notebook.extract import notebook_modules
+from tutor.notebook.extract import Module, notebook_modules
 
 if TYPE_CHECKING:
     from tutor.catalog import Exercise
@@ -76,10 +76,9 @@ def other_exercise_functions(exercise: Exercise) -> dict[str, str]:
     return {function: owner for function, owner in owners.items() if owner != exercise.id}
 
 
-def notebook_files(data: bytes, exercise: Exercise, origin: str) -> dict[str, bytes]:
-    """File name → bytes of the modules a check of `exercise` runs from the notebook `data`:
-    `<id>.py`, and a sibling module per other exercise whose function it uses (extract.py)."""
-    modules = notebook_modules(
+def notebook_files(data: bytes, exercise: Exercise, origin: str) -> dict[str, Module]:
+    """File name → the modules a check of `exercise` runs from the notebook `data`: `<id>.py`,
+    and a sibling module per other exercise whose function it uses (extract.py)."""
+    return notebook_modules(
         code_cells(data), exercise.id, exercise.functions, other_exercise_functions(exercise), origin
     )
-    return {name: source.encode("utf-8") for name, source in modules.items()}

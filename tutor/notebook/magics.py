@@ -143,7 +143,9 @@ class TutorMagics(Magics):
 
     def _cells(self) -> list[str]:
         """The cells the kernel ran, oldest first (IPython's `In`; In[0] is always empty)."""
-        history = self.shell.user_ns.get("In") or getattr(self.shell.history_manager, "input_hist_parsed", [])
+        shell = self.shell
+        assert shell is not None  # a registered magic always has its shell
+        history = shell.user_ns.get("In") or getattr(shell.history_manager, "input_hist_parsed", [])
         return [str(cell) for cell in list(history)[1:]]
 
     # -- commands --------------------------------------------------------------------------------------
@@ -246,7 +248,13 @@ def check_cells(exercise: Exercise, cells: list[str], limits: Any, seed: int | N
     with tempfile.TemporaryDirectory(prefix="tutor-notebook-") as folder:
         path = Path(folder) / "notebook.ipynb"
         nbformat.write(new_notebook(cells=[new_code_cell(cell) for cell in cells]), str(path))
-        options = CheckOptions.from_environment(limits=limits, seed=seed, display_file=NOTEBOOK_NAME)
+        options = CheckOptions.from_environment(
+            limits=limits,
+            seed=seed,
+            display_file=NOTEBOOK_NAME,
+            # `from mylib import helper` in a cell: mylib.py next to the notebook (the kernel's folder).
+            library=Path.cwd(),
+        )
         return run_check(exercise, path, options)
 
 
