@@ -70,12 +70,14 @@ def without_module_docstring(path: Path) -> str:
 
 
 def test_right_and_flipped_conv2d_in_a_kernel(tmp_path, kernel_path, monkeypatch):
-    """As on Colab: a shell-escape cell first (the README's `!pip install …`), no workspace."""
+    """As on Colab: a shell-escape cell first (the README's `!pip install …`), no workspace, and
+    the tutor installed without its [notebook] extra (nbformat made unimportable in the kernel)."""
     right = without_module_docstring(SOLUTIONS / "conv2d.py")
     flipped = without_module_docstring(VARIANTS / "conv2d" / "wrong_flipped_kernel.py")
     notebook = run_notebook(
         [
             "!echo installed",
+            "import sys\nsys.modules['nbformat'] = None  # `import nbformat` now raises ImportError",
             "%load_ext tutor",
             right,
             "%tutor check conv2d",
@@ -87,7 +89,7 @@ def test_right_and_flipped_conv2d_in_a_kernel(tmp_path, kernel_path, monkeypatch
         monkeypatch,
     )
     assert "installed" in text_of(notebook.cells[0])
-    passed, failed = text_of(notebook.cells[3]), text_of(notebook.cells[5])
+    passed, failed = text_of(notebook.cells[4]), text_of(notebook.cells[6])
     assert "conv2d passed" in passed and "this notebook" in passed, passed
     assert "Traceback" not in passed
     assert "conv2d: failed" in failed, failed

@@ -808,7 +808,8 @@ def run_check(exercise: Exercise, path: Path, options: CheckOptions | None = Non
     except FileNotFoundError:
         return finish(Status.MISSING_FILE, messages.MISSING_FILE.format(**run.values()))
     except UnsafeFile as error:
-        return finish(Status.UNSAFE_FILE, messages.UNSAFE_FILE.format(**run.values(reason=error.reason)))
+        template = messages.UNSAFE_NOTEBOOK if is_notebook(run.path.name) else messages.UNSAFE_FILE
+        return finish(Status.UNSAFE_FILE, template.format(**run.values(reason=error.reason)))
     except OSError as error:
         return finish(Status.MISSING_FILE, messages.MISSING_FILE.format(**run.values(error=str(error))))
     run.cells = submission.cells

@@ -268,9 +268,11 @@ def grade_code_exercise(
         )
 
     if unsafe is not None:
-        from tutor.checking.messages import UNSAFE_FILE
+        from tutor.checking.messages import UNSAFE_FILE, UNSAFE_NOTEBOOK
+        from tutor.notebook.files import is_notebook
 
-        return grade("unsafe_file", UNSAFE_FILE.format(file=relative, reason=unsafe, exercise=exercise.id))
+        template = UNSAFE_NOTEBOOK if is_notebook(relative) else UNSAFE_FILE
+        return grade("unsafe_file", template.format(file=relative, reason=unsafe, exercise=exercise.id))
     if digest is not None and digest == file_digest(exercise.stub_path()):
         # Byte for byte the pristine stub, which raises NotImplementedError: no worker needed.
         return grade("not_implemented", NOT_STARTED.format(file=relative, exercise=exercise.id))

@@ -14,6 +14,7 @@ hypothesis are imported by the check itself, when it runs.
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import shlex
 import tempfile
@@ -240,14 +241,11 @@ def check_cells(exercise: Exercise, cells: list[str], limits: Any, seed: int | N
     """Check `exercise` against the statements it needs from `cells`, in the sandboxed worker.
 
     The cells go into a private notebook file, checked as `tutor check --file` checks one."""
-    import nbformat
-    from nbformat.v4 import new_code_cell, new_notebook
-
     from tutor.checking.engine import CheckOptions, run_check
 
     with tempfile.TemporaryDirectory(prefix="tutor-notebook-") as folder:
         path = Path(folder) / "notebook.ipynb"
-        nbformat.write(new_notebook(cells=[new_code_cell(cell) for cell in cells]), str(path))
+        path.write_text(json.dumps(minimal_notebook(cells)), encoding="utf-8")
         options = CheckOptions.from_environment(
             limits=limits,
             seed=seed,
@@ -256,6 +254,16 @@ def check_cells(exercise: Exercise, cells: list[str], limits: Any, seed: int | N
             library=Path.cwd(),
         )
         return run_check(exercise, path, options)
+
+
+def minimal_notebook(cells: list[str]) -> dict[str, Any]:
+    """An nbformat 4.4 notebook of code cells, written by hand: Colab has its own Jupyter
+    packages, and the magics need nothing beyond IPython."""
+    code = [
+        {"cell_type": "code", "source": cell, "metadata": {}, "outputs": [], "execution_count": None}
+        for cell in cells
+    ]
+    return {"cells": code, "metadata": {}, "nbformat": 4, "nbformat_minor": 4}
 
 
 def load(ipython: Any) -> None:
