@@ -245,6 +245,21 @@ def test_a_changed_py_file_wins_over_the_notebook(tmp_path):
     assert workspace.relative_exercise_file(exercise) == "exercises/conv2d.py"
 
 
+def test_reset_never_rewrites_a_notebook(tmp_path, monkeypatch):
+    from tutor.cli import cli
+    from tutor.workspace import init_workspace
+
+    workspace, _ = init_workspace(tmp_path / "ws", course(), notebooks=True)
+    notebook = workspace.root / "notebooks" / "session1.ipynb"
+    before = notebook.read_bytes()
+    monkeypatch.chdir(workspace.root)
+    outcome = CliRunner().invoke(cli, ["reset", "conv2d", "--yes"])
+    assert outcome.exit_code == 1
+    assert "never rewrites a notebook" in " ".join(outcome.output.split())
+    assert notebook.read_bytes() == before
+    assert not (workspace.root / "exercises").exists()
+
+
 @pytest.mark.slow
 def test_grading_a_notebook_workspace(tmp_path):
     """Both exercises are graded from their session's notebook. Session 1's conv2d flips the

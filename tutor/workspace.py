@@ -254,9 +254,27 @@ def pristine_stub(exercise: Exercise) -> Path:
     return path
 
 
+NOTEBOOK_RESET = "{id} is in {notebook}, and `tutor reset` never rewrites a notebook (it is all your work)."
+NOTEBOOK_RESET_HINT = (
+    "Paste the stub back into its cell yourself: `tutor init NEW-FOLDER --notebooks` writes fresh "
+    "notebooks to copy it from."
+)
+
+
+def resettable_file(workspace: Workspace, exercise: Exercise) -> Path:
+    """The file `tutor reset` would restore: exercises/ID.py. Raises WorkspaceError when the
+    exercise is checked from a notebook (from `tutor init --notebooks`)."""
+    current = workspace.exercise_file(exercise)
+    if current.suffix == ".ipynb":
+        raise WorkspaceError(
+            NOTEBOOK_RESET.format(id=exercise.id, notebook=workspace.display(current)), NOTEBOOK_RESET_HINT
+        )
+    return current
+
+
 def reset_exercise(workspace: Workspace, exercise: Exercise) -> Path | None:
     """Restore the stub. Returns where the student's previous file was backed up (None if there was none)."""
-    destination = workspace.root / exercise.relative_file()  # never a notebook: it is the student's
+    destination = resettable_file(workspace, exercise)
     backup = None
     if destination.exists():
         workspace.backups_dir().mkdir(parents=True, exist_ok=True)
