@@ -227,6 +227,15 @@ def test_init_notebooks_writes_one_notebook_per_session_from_the_catalog(tmp_pat
             else:
                 assert f"%tutor show {exercise.id}" in sources
     assert not (tmp_path / "ws" / "exercises").exists()
+    # A stub's `if __name__ == "__main__":` demo (LeNet's training) is a cell of its own, after
+    # the check: run with the stub's cell, a kernel would start it at once.
+    session2 = [
+        c.source for c in nbformat.read(str(tmp_path / "ws" / "notebooks" / "session2.ipynb"), 4).cells
+    ]
+    check = session2.index("%tutor check lenet")
+    assert "__main__" not in session2[check - 1] and "class LeNet" in session2[check - 1]
+    assert session2[check + 1].startswith("# Try it") and "train_lenet(" in session2[check + 1]
+    compile(session2[check + 1], "try-it", "exec")
     residual = nbformat.read(str(tmp_path / "ws" / "notebooks" / "session2.ipynb"), 4)
     assert not any("from conv2d import" in c.source for c in residual.cells if c.cell_type == "code")
 

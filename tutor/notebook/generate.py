@@ -8,6 +8,7 @@ here by itself: nothing in this module names an exercise.
 from __future__ import annotations
 
 import ast
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -39,11 +40,29 @@ SIBLING_NOTE = (
 )
 
 
-def _stub_code(exercise: Exercise, course: Course) -> str:
-    """The stub without its module docstring, and with imports of other exercises' files
-    (`from conv2d import conv2d`) replaced by a note: in a notebook they are defined in a cell."""
+TRY_IT = "# Try it (optional): the stub's own demo. `%tutor check {id}` does not need this cell.\n"
+
+
+def _is_main_block(node: ast.stmt) -> bool:
+    """`if __name__ == "__main__":`, which a kernel would run as soon as the cell runs."""
+    test = node.test if isinstance(node, ast.If) else None
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == "__name__"
+        and len(test.comparators) == 1
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value == "__main__"
+    )
+
+
+def _stub_code(exercise: Exercise, course: Course) -> tuple[str, str | None]:
+    """The stub's code cell, and the body of its `if __name__ == "__main__":` block as a cell of
+    its own (None without one). The module docstring is left out, and imports of other exercises'
+    files (`from conv2d import conv2d`) become a note: in a notebook they are defined in a cell."""
     source = exercise.stub_path().read_text(encoding="utf-8")
     tree = ast.parse(source)
+    try_it = None
     others = {e.id: e for e in course.code_exercises() if e.id != exercise.id}
     drop: dict[int, str] = {}
     body = tree.body
@@ -57,9 +76,14 @@ def _stub_code(exercise: Exercise, course: Course) -> str:
             note = SIBLING_NOTE.format(name=names, owner=owner.id, session=owner.session)
             for line in range(node.lineno, (node.end_lineno or node.lineno) + 1):
                 drop[line] = note if line == node.lineno else ""
+        if _is_main_block(node):
+            assert isinstance(node, ast.If)
+            body = ast.get_source_segment(source, node, padded=True) or ""
+            try_it = TRY_IT.format(id=exercise.id) + textwrap.dedent("\n".join(body.splitlines()[1:]))
+            drop |= dict.fromkeys(range(node.lineno, (node.end_lineno or node.lineno) + 1), "")
     lines = [drop.get(number, text) for number, text in enumerate(source.splitlines(), start=1)]
     kept = [text for number, text in enumerate(lines, start=1) if number not in drop or text]
-    return "\n".join(kept).strip("\n") + "\n"
+    return "\n".join(kept).strip("\n") + "\n", try_it
 
 
 def _statement(exercise: Exercise) -> str:
@@ -82,8 +106,11 @@ def session_notebook(course: Course, number: int) -> Any:
     for exercise in (e for e in course.exercises if e.session == number):
         if exercise.is_code:
             cells.append(new_markdown_cell(_statement(exercise)))
-            cells.append(new_code_cell(_stub_code(exercise, course)))
+            stub, try_it = _stub_code(exercise, course)
+            cells.append(new_code_cell(stub))
             cells.append(new_code_cell(f"%tutor check {exercise.id}"))
+            if try_it:
+                cells.append(new_code_cell(try_it))
         else:  # its statement has the student's own numbers, which `%tutor show` fills in
             cells.append(new_markdown_cell(QUESTION.format(title=exercise.title, id=exercise.id)))
             cells.append(new_code_cell(f"%tutor show {exercise.id}"))
