@@ -244,16 +244,6 @@ def init_workspace(
     return _read_workspace(config), written
 
 
-def pristine_stub(exercise: Exercise) -> Path:
-    path = stubs_dir() / f"{exercise.id}.py"
-    if not path.is_file():
-        raise WorkspaceError(
-            f"The stub for {exercise.id} is missing from the installed course ({path}).",
-            "Reinstall cnn-tutor.",
-        )
-    return path
-
-
 NOTEBOOK_RESET = "{id} is in {notebook}, and `tutor reset` never rewrites a notebook (it is all your work)."
 NOTEBOOK_RESET_HINT = (
     "Paste the stub back into its cell yourself: `tutor init NEW-FOLDER --notebooks` writes fresh "
@@ -270,6 +260,16 @@ def resettable_file(workspace: Workspace, exercise: Exercise) -> Path:
             NOTEBOOK_RESET.format(id=exercise.id, notebook=workspace.display(current)), NOTEBOOK_RESET_HINT
         )
     return current
+
+
+def pristine_stub(exercise: Exercise) -> Path:
+    path = stubs_dir() / f"{exercise.id}.py"
+    if not path.is_file():
+        raise WorkspaceError(
+            f"The stub for {exercise.id} is missing from the installed course ({path}).",
+            "Reinstall cnn-tutor.",
+        )
+    return path
 
 
 def reset_exercise(workspace: Workspace, exercise: Exercise) -> Path | None:
