@@ -99,6 +99,10 @@ class Exercise:
         """Where the student's file lives, relative to the workspace root."""
         return f"exercises/{self.id}.py"
 
+    def relative_notebook(self) -> str:
+        """The session's notebook in a workspace made by `tutor init --notebooks` (tutor/notebook/)."""
+        return f"notebooks/session{self.session}.ipynb"
+
     def check_module(self) -> str:
         return f"tutor.checks.{self.id}"
 

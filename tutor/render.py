@@ -172,6 +172,25 @@ def next_steps(exercise: Exercise, file_hint: str) -> RenderableType:
     return Panel(grid, title="Next", border_style="cyan", expand=False)
 
 
+def notebook_steps(exercise: Exercise) -> RenderableType:
+    """next_steps inside Jupyter: the `%tutor` magics instead of the terminal's commands."""
+    grid = Table.grid(padding=(0, 2))
+    if exercise.is_code:
+        names = ", ".join(exercise.functions)
+        grid.add_row(Text("Write", style="bold"), Text(f"{names} in a cell of this notebook", style="cyan"))
+        grid.add_row(Text("Check", style="bold"), Text(f"%tutor check {exercise.id}", style="cyan"))
+    else:
+        grid.add_row(Text("Answer", style="bold"), Text(f"tutor answer {exercise.id} VALUE", style="cyan"))
+    grid.add_row(Text("Hint", style="bold"), Text(f"%tutor hint {exercise.id}", style="cyan"))
+    return Panel(grid, title="Next", border_style="cyan", expand=False)
+
+
+def notebook_after_check(exercise: Exercise, passed: bool) -> RenderableType:
+    if passed:
+        return Text.assemble("Next: ", ("%tutor next", "cyan"))
+    return Text.assemble("Stuck? ", (f"%tutor hint {exercise.id}", "cyan"))
+
+
 def hints(exercise: Exercise, shown: list[str], again: str | None = None) -> RenderableType:
     """The hint levels shown so far; `again` says how to get the next one (default: the hint command)."""
     if not shown:

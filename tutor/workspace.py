@@ -60,7 +60,20 @@ class Workspace:
     """Everything in tutor.toml, e.g. the optional [limits] table."""
 
     def exercise_file(self, exercise: Exercise) -> Path:
-        return self.root / exercise.relative_file()
+        """The file the exercise is checked and graded from: exercises/ID.py, or the session's
+        notebook (notebooks/sessionN.ipynb, from `tutor init --notebooks`) when it exists and
+        exercises/ID.py is missing or still the pristine stub. A .py file the student changed wins."""
+        python_file = self.root / exercise.relative_file()
+        notebook = self.root / exercise.relative_notebook()
+        if not exercise.is_code or not os.path.lexists(notebook):
+            return python_file
+        if os.path.lexists(python_file) and file_digest(python_file) != file_digest(exercise.stub_path()):
+            return python_file
+        return notebook
+
+    def relative_exercise_file(self, exercise: Exercise) -> str:
+        """exercise_file relative to the workspace root, with forward slashes (reports, messages)."""
+        return self.exercise_file(exercise).relative_to(self.root).as_posix()
 
     def state_dir(self) -> Path:
         return self.root / STATE_DIR
@@ -160,13 +173,15 @@ def init_workspace(
     student: str | None = None,
     tutor_source: str | None = None,
     gitlab: bool = False,
+    notebooks: bool = False,
 ) -> tuple[Workspace, list[str]]:
     """Create a workspace at `target`. Returns it and the exercise files that were written.
 
     Existing exercise files are kept (so init can repair a workspace); solutions are never copied.
     `tutor_source`: where CI installs cnn-tutor from (checked by
     tutor.grading.templates.check_tutor_source, recorded under [grading] in tutor.toml, written
-    into the CI files). `gitlab`: also write .gitlab-ci.yml.
+    into the CI files). `gitlab`: also write .gitlab-ci.yml. `notebooks`: one notebook per
+    session in notebooks/ instead of a file per exercise in exercises/ (tutor/notebook/generate.py).
     """
     from tutor.grading.templates import (
         GITLAB_PATH,
@@ -185,13 +200,18 @@ def init_workspace(
             f"{target} is already a cnn-tutor workspace (it has {WORKSPACE_FILE}).",
             f"cd {target} and run `tutor next`, or choose another folder.",
         )
-    (target / "exercises").mkdir(parents=True, exist_ok=True)
     written = []
-    for exercise in course.code_exercises():
-        destination = target / exercise.relative_file()
-        if not destination.exists():
-            shutil.copyfile(exercise.stub_path(), destination)
-            written.append(exercise.relative_file())
+    if notebooks:
+        from tutor.notebook.generate import write_notebooks
+
+        written = write_notebooks(target, course)
+    else:
+        (target / "exercises").mkdir(parents=True, exist_ok=True)
+        for exercise in course.code_exercises():
+            destination = target / exercise.relative_file()
+            if not destination.exists():
+                shutil.copyfile(exercise.stub_path(), destination)
+                written.append(exercise.relative_file())
     lines = [
         "# This file marks the root of a cnn-tutor workspace. Commit it.",
         "[workspace]",
@@ -224,6 +244,24 @@ def init_workspace(
     return _read_workspace(config), written
 
 
+NOTEBOOK_RESET = "{id} is in {notebook}, and `tutor reset` never rewrites a notebook (it is all your work)."
+NOTEBOOK_RESET_HINT = (
+    "Paste the stub back into its cell yourself: `tutor init NEW-FOLDER --notebooks` writes fresh "
+    "notebooks to copy it from."
+)
+
+
+def resettable_file(workspace: Workspace, exercise: Exercise) -> Path:
+    """The file `tutor reset` would restore: exercises/ID.py. Raises WorkspaceError when the
+    exercise is checked from a notebook (from `tutor init --notebooks`)."""
+    current = workspace.exercise_file(exercise)
+    if current.suffix == ".ipynb":
+        raise WorkspaceError(
+            NOTEBOOK_RESET.format(id=exercise.id, notebook=workspace.display(current)), NOTEBOOK_RESET_HINT
+        )
+    return current
+
+
 def pristine_stub(exercise: Exercise) -> Path:
     path = stubs_dir() / f"{exercise.id}.py"
     if not path.is_file():
@@ -242,7 +280,7 @@ def stub_digest(exercise: Exercise) -> str | None:
 
 def reset_exercise(workspace: Workspace, exercise: Exercise) -> Path | None:
     """Restore the stub. Returns where the student's previous file was backed up (None if there was none)."""
-    destination = workspace.exercise_file(exercise)
+    destination = resettable_file(workspace, exercise)
     backup = None
     if destination.exists():
         workspace.backups_dir().mkdir(parents=True, exist_ok=True)

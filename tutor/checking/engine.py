@@ -11,6 +11,7 @@ import importlib
 import inspect
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from tutor.checking.sandbox import Limits, Reply, Worker, WorkerFailure
 from tutor.checking.spec import Case, ExerciseCheck, Property
 from tutor.checking.static import preflight, stub_parameters
 from tutor.checking.submission import UnsafeFile, snapshot
+from tutor.notebook.files import is_notebook
 
 _PARAMETER_KINDS = {kind.name: kind for kind in inspect._ParameterKind}
 
@@ -103,12 +105,17 @@ def _single_threaded_references() -> None:
         torch.set_num_threads(1)
 
 
-def _where(error: dict | None) -> str:
+def _where(error: dict | None, cells: Mapping[str, Mapping[int, tuple[int, int]]] | None = None) -> str:
+    """Where the student's last frame is, e.g. ' (line 12: code)'; in a module built from a
+    notebook (`cells`: Submission.cells), the cell's own line: ' (cell 3, line 2: code)'."""
     frames = (error or {}).get("frames") or []
     if not frames:
         return ""
     last = frames[-1]
     code = f": {last['code']}" if last.get("code") else ""
+    place = (cells or {}).get(os.path.basename(str(last.get("file", ""))), {}).get(last.get("line"))
+    if place is not None:
+        return f" (cell {place[0]}, line {place[1]}{code})"
     # A helper module of the student's, next to the checked file: name it.
     elsewhere = "" if last.get("own", True) else f"{os.path.basename(str(last.get('file', '')))}, "
     return f" ({elsewhere}line {last['line']}{code})"
@@ -127,6 +134,8 @@ class _Run:
         self.options = options
         self.file = options.display_file or _display(path)
         self.worker: Worker | None = None
+        self.cells: Mapping[str, Mapping[int, tuple[int, int]]] = {}
+        """Where the lines of modules built from a notebook come from (Submission.cells)."""
 
     def values(self, **extra: Any) -> dict:
         limits = self.options.limits
@@ -158,11 +167,15 @@ class _Run:
             kind = error.get("type", "")
             module = self._forbidden_module(reply, error)
             if module is not None:
-                text = messages.FORBIDDEN_IMPORT.format(**self.values(module=module, where=_where(error)))
+                text = messages.FORBIDDEN_IMPORT.format(
+                    **self.values(module=module, where=_where(error, self.cells))
+                )
                 return Status.FORBIDDEN_IMPORT, text, {"module": module}
             if kind == "SystemExit":
                 text = messages.IMPORT_EXITED.format(
-                    **self.values(detail=f"SystemExit({error.get('exit_code')})", where=_where(error))
+                    **self.values(
+                        detail=f"SystemExit({error.get('exit_code')})", where=_where(error, self.cells)
+                    )
                 )
                 return Status.EXITED, text, {}
             if kind == "NotImplementedError":
@@ -171,7 +184,7 @@ class _Run:
                 return Status.MEMORY, messages.MEMORY.format(**self.values()), {}
             text = (
                 messages.IMPORT_ERROR.format(
-                    **self.values(error_type=kind, error=_error_text(error), where=_where(error))
+                    **self.values(error_type=kind, error=_error_text(error), where=_where(error, self.cells))
                 )
                 + self._unavailable_note(error)
                 + self._earlier_exercise_note(error)
@@ -491,14 +504,16 @@ class _Run:
         if kind == "MemoryError":
             raise _Abort(Status.MEMORY, messages.MEMORY, {}, case)
         if kind == "OSError" and "[Errno 27]" in str(error.get("message", "")):  # EFBIG: RLIMIT_FSIZE
-            text = messages.FILE_TOO_LARGE.format(**self.values(function=prop.function, where=_where(error)))
+            text = messages.FILE_TOO_LARGE.format(
+                **self.values(function=prop.function, where=_where(error, self.cells))
+            )
             raise _Failure(case, None, Mismatch(Status.ERROR, text), error)
         module = self._forbidden_module(reply, error)
         if module is not None:
             raise _Abort(
                 Status.FORBIDDEN_IMPORT,
                 messages.FORBIDDEN_IMPORT,
-                {"module": module, "where": _where(error)},
+                {"module": module, "where": _where(error, self.cells)},
                 None,
             )
         text = messages.ERROR.format(
@@ -506,7 +521,7 @@ class _Run:
                 function=prop.function,
                 error_type=kind or "an exception",
                 error=_error_text(error),
-                where=_where(error),
+                where=_where(error, self.cells),
             )
         ) + self._unavailable_note(error)
         raise _Failure(case, None, Mismatch(Status.ERROR, text), error)
@@ -650,7 +665,7 @@ class _Run:
         shown = {name: _shown(value) for name, value in named.items()}
         call, reproduce = snippet(
             prop.function,
-            self.path.stem,
+            None if is_notebook(self.path.name) else self.path.stem,  # a notebook has it defined already
             self.path.parent.name or ".",
             list(case.positional),
             list(case.keywords),
@@ -828,16 +843,24 @@ def run_check(exercise: Exercise, path: Path, options: CheckOptions | None = Non
         )
 
     try:
-        submission = snapshot(run.path, options.root, options.library)
+        submission = snapshot(run.path, options.root, options.library, exercise)
     except FileNotFoundError:
         return finish(Status.MISSING_FILE, messages.MISSING_FILE.format(**run.values()))
     except UnsafeFile as error:
-        return finish(Status.UNSAFE_FILE, messages.UNSAFE_FILE.format(**run.values(reason=error.reason)))
+        template = messages.UNSAFE_NOTEBOOK if is_notebook(run.path.name) else messages.UNSAFE_FILE
+        return finish(Status.UNSAFE_FILE, template.format(**run.values(reason=error.reason)))
     except OSError as error:
         return finish(Status.MISSING_FILE, messages.MISSING_FILE.format(**run.values(error=str(error))))
+    run.cells = submission.cells
     problem = preflight(run.path, exercise.forbidden_imports(), submission.source)
     if problem is not None:
         values = run.values(**problem.values)
+        place = submission.cells.get(submission.main, {}).get(problem.line or 0)
+        if place is not None:  # a notebook: the line of its cell, not of the module built from it
+            values |= {
+                "line": f"{place[1]} of cell {place[0]}",
+                "where": f" (cell {place[0]}, line {place[1]})",
+            }
         return finish(
             problem.status,
             problem.template.format(**values),

@@ -23,6 +23,10 @@ UNSAFE_FILE = (
     "{file} is not checked: {reason}. An exercise file must be a plain Python file in your "
     "exercises folder; run `tutor reset {exercise}` to get the stub back."
 )
+UNSAFE_NOTEBOOK = (
+    "{file} is not checked: {reason}. A notebook must be a plain .ipynb file (as Jupyter saves it) "
+    "in your folder, under 16 MiB with its outputs: clear large outputs, save it and check again."
+)
 ENCODING_ERROR = (
     "{file} is not valid UTF-8 text (line {line}, byte {position}). Save it as UTF-8 in your editor, "
     "or run `tutor reset {exercise}` to start again from the stub."

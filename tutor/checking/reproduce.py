@@ -120,13 +120,17 @@ def source(value: Any, indent: int = 0, column: int | None = None) -> str:
 
 def snippet(
     function: str,
-    module: str,
+    module: str | None,
     folder: str,
     positional: list[tuple[str, Any]],
     keywords: list[tuple[str, Any]],
 ) -> tuple[str, str]:
-    """(the call, the whole snippet) for `function(*positional, **keywords)` imported from `module`."""
-    lines = ["import numpy as np", f"# run this inside {folder}/", f"from {module} import {function}"]
+    """(the call, the whole snippet) for `function(*positional, **keywords)` imported from `module`
+    (None: a notebook, where the snippet goes in a cell below the function's)."""
+    if module is None:
+        lines = ["import numpy as np", f"# in a new cell, after the one that defines {function}"]
+    else:
+        lines = ["import numpy as np", f"# run this inside {folder}/", f"from {module} import {function}"]
     call_args: list[str] = []
     for name, value, keyword in [(n, v, False) for n, v in positional] + [(n, v, True) for n, v in keywords]:
         try:

@@ -13,8 +13,16 @@ import ast
 import hashlib
 import os
 import stat
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tutor.notebook.files import NOTEBOOK_MAX_BYTES, is_notebook
+
+if TYPE_CHECKING:
+    from tutor.catalog import Exercise
+    from tutor.notebook.extract import Module
 
 MAX_FILE_BYTES = 1024 * 1024
 """Largest exercise or helper file read (1 MiB): far above any honest solution."""
@@ -46,12 +54,17 @@ def _kind(mode: int) -> str:
     return "special file"
 
 
-def read_regular_file(path: Path, root: Path | None = None, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+def read_regular_file(path: Path, root: Path | None = None, max_bytes: int | None = None) -> bytes:
     """The bytes of `path`, if it is a regular file inside `root` (when given). Never blocks.
+
+    At most `max_bytes`: by default MAX_FILE_BYTES, or NOTEBOOK_MAX_BYTES for a notebook (its
+    outputs count too).
 
     Raises FileNotFoundError when there is no such file, UnsafeFile for anything else refused.
     """
     path = Path(path)
+    if max_bytes is None:
+        max_bytes = NOTEBOOK_MAX_BYTES if is_notebook(path.name) else MAX_FILE_BYTES
     # What the name leads to, without opening it: opening a device or a FIFO can block or act.
     try:
         target = os.stat(path)
@@ -112,6 +125,13 @@ class Submission:
     """The exercise file's name in `folder`."""
     files: dict[str, bytes]
     """File name → bytes: the exercise file and every sibling module it imports, transitively."""
+    notebook: str | None = None
+    """The notebook file (its name in `folder`) the modules marked `generated` were built from."""
+    generated: frozenset[str] = frozenset()
+    """Modules built from the notebook's cells (no such file exists): `main` and the siblings
+    defined in the notebook (tutor/notebook/extract.py)."""
+    cells: Mapping[str, Mapping[int, tuple[int, int]]] = field(default_factory=dict)
+    """For each generated module: its line → (cell number, line in the cell), for messages."""
 
     @property
     def source(self) -> bytes:
@@ -141,7 +161,9 @@ def _imported_names(source: bytes) -> set[str]:
     return names
 
 
-def snapshot(path: Path, root: Path | None = None, library: Path | None = None) -> Submission:
+def snapshot(
+    path: Path, root: Path | None = None, library: Path | None = None, exercise: Exercise | None = None
+) -> Submission:
     """Read the exercise file and, transitively, the sibling modules (NAME.py next to it) it imports.
 
     The exercise file must pass read_regular_file (else FileNotFoundError or UnsafeFile); a
@@ -149,12 +171,24 @@ def snapshot(path: Path, root: Path | None = None, library: Path | None = None) 
     `library` (a workspace's exercises/ folder) is where an imported NAME.py that is not next to
     the file is looked for: `tutor check ID --file PATH` from a workspace finds the earlier
     exercises there. Its files pass the same rules, with `library` as their root.
+
+    A notebook (`.ipynb`, read under a larger size cap) becomes the modules that `exercise`'s
+    functions need from its cells (tutor/notebook/files.py): `main` is then `<id>.py`.
     """
     path = Path(path)
     folder = path.parent
     root = root if root is not None else folder
-    files = {path.name: read_regular_file(path, root)}
-    todo = [files[path.name]]
+    notebook = path.name if is_notebook(path.name) else None
+    cells: dict[str, Mapping[int, tuple[int, int]]] = {}
+    if notebook:
+        modules = _notebook_files(path, root, exercise)
+        files = {name: module.source.encode("utf-8") for name, module in modules.items()}
+        cells = {name: module.cells for name, module in modules.items()}
+        main = f"{exercise.id}.py" if exercise else path.name
+    else:
+        files, main = {path.name: read_regular_file(path, root)}, path.name
+    generated = frozenset(files) if notebook else frozenset()
+    todo = list(files.values())
     while todo:
         for name in sorted(_imported_names(todo.pop())):
             candidate = f"{name}.py"
@@ -171,4 +205,23 @@ def snapshot(path: Path, root: Path | None = None, library: Path | None = None) 
             except (OSError, UnsafeFile):
                 continue
             todo.append(files[candidate])
-    return Submission(folder=Path(os.path.abspath(folder)), main=path.name, files=files)
+    return Submission(
+        folder=Path(os.path.abspath(folder)),
+        main=main,
+        files=files,
+        notebook=notebook,
+        generated=generated,
+        cells=cells,
+    )
+
+
+def _notebook_files(path: Path, root: Path, exercise: Exercise | None) -> dict[str, Module]:
+    from tutor.notebook.files import NotebookUnreadable, notebook_files
+
+    data = read_regular_file(path, root)
+    if exercise is None:
+        raise UnsafeFile("it is a notebook, and only an exercise's check can read one")
+    try:
+        return notebook_files(data, exercise, origin=path.name)
+    except NotebookUnreadable as error:
+        raise UnsafeFile(str(error)) from None

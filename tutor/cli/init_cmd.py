@@ -25,13 +25,29 @@ NO_SOURCE_NOTE = (
     "https:// URL, or the path of a wheel committed to the template. Recorded in tutor.toml.",
 )
 @click.option("--gitlab", is_flag=True, help="Also write .gitlab-ci.yml (grading with a JUnit report).")
+@click.option(
+    "--notebooks",
+    is_flag=True,
+    help="Work in Jupyter: one notebook per session in notebooks/ instead of a file per exercise.",
+)
 @pass_app
 def command(
-    app: Application, directory: Path, student: str | None, tutor_source: str | None, gitlab: bool
+    app: Application,
+    directory: Path,
+    student: str | None,
+    tutor_source: str | None,
+    gitlab: bool,
+    notebooks: bool,
 ) -> None:
     """Create a workspace in DIRECTORY with a stub for every exercise (and CI files that grade it)."""
-    workspace, written = init_workspace(directory, app.course, student, tutor_source, gitlab)
-    app.success(f"Created a cnn-tutor workspace in {workspace.root} with {len(written)} exercise files.")
+    workspace, written = init_workspace(directory, app.course, student, tutor_source, gitlab, notebooks)
+    kind = "notebooks" if notebooks else "exercise files"
+    app.success(f"Created a cnn-tutor workspace in {workspace.root} with {len(written)} {kind}.")
     if tutor_source is None:
         app.info(NO_SOURCE_NOTE)
-    app.print(f"Next:  cd {directory}  &&  tutor next")
+    if notebooks:
+        app.print(
+            f"Next:  jupyter lab {directory}/notebooks  (or open {written[0] if written else 'a notebook'} in VS Code)"
+        )
+    else:
+        app.print(f"Next:  cd {directory}  &&  tutor next")

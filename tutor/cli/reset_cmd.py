@@ -4,7 +4,7 @@ import click
 
 from tutor.cli.app import Application, pass_app
 from tutor.cli.params import EXERCISE_ID
-from tutor.workspace import reset_exercise
+from tutor.workspace import reset_exercise, resettable_file
 
 
 @click.command("reset")
@@ -16,7 +16,7 @@ def command(app: Application, exercise_id: str, yes: bool) -> None:
     exercise = app.exercise(exercise_id)
     workspace = app.workspace()
     assert workspace is not None
-    target = workspace.display(workspace.exercise_file(exercise))
+    target = workspace.display(resettable_file(workspace, exercise))
     if not yes and not click.confirm(
         f"Replace {target} with the original stub? (a backup is kept)", default=False
     ):

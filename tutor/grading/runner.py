@@ -212,14 +212,15 @@ def _helpers(workspace: Workspace, exercise: Exercise) -> tuple[Submission | Non
     """The exercise's snapshot (None if its file cannot be read) and the SHA-256 of every sibling
     module it imports, by path relative to the workspace."""
     try:
-        submission = snapshot(workspace.exercise_file(exercise), workspace.root)
+        submission = snapshot(workspace.exercise_file(exercise), workspace.root, exercise=exercise)
     except (OSError, UnsafeFile):
         return None, {}
-    folder = Path(exercise.relative_file()).parent
+    folder = Path(workspace.relative_exercise_file(exercise)).parent
     return submission, {
         (folder / name).as_posix(): hashlib.sha256(data).hexdigest()
         for name, data in sorted(submission.files.items())
-        if name != submission.main
+        # Modules built from a notebook's cells are no files: the notebook's own digest covers them.
+        if name != submission.main and name not in submission.generated
     }
 
 
@@ -233,7 +234,7 @@ def grade_code_exercise(
     """Grade one code exercise. With `course` and `fails_alone` (grade_workspace passes them), a
     sibling module that is another exercise of `course` failing its own check is replaced by that
     exercise's reference solution for this check (fairness.py)."""
-    relative = exercise.relative_file()
+    relative = workspace.relative_exercise_file(exercise)
     path = workspace.exercise_file(exercise)
     started = time.perf_counter()
     submission, helpers = _helpers(workspace, exercise)
@@ -267,9 +268,11 @@ def grade_code_exercise(
         )
 
     if unsafe is not None:
-        from tutor.checking.messages import UNSAFE_FILE
+        from tutor.checking.messages import UNSAFE_FILE, UNSAFE_NOTEBOOK
+        from tutor.notebook.files import is_notebook
 
-        return grade("unsafe_file", UNSAFE_FILE.format(file=relative, reason=unsafe, exercise=exercise.id))
+        template = UNSAFE_NOTEBOOK if is_notebook(relative) else UNSAFE_FILE
+        return grade("unsafe_file", template.format(file=relative, reason=unsafe, exercise=exercise.id))
     if digest is not None and digest == file_digest(exercise.stub_path()):
         # Byte for byte the pristine stub, which raises NotImplementedError: no worker needed.
         return grade("not_implemented", NOT_STARTED.format(file=relative, exercise=exercise.id))

@@ -91,7 +91,7 @@ def student_module(
     path = workspace.exercise_file(exercise)
     names = {"file": workspace.display(path), "id": exercise.id, "function": exercise.functions[0]}
     try:
-        submission = snapshot(path, workspace.root)
+        submission = snapshot(path, workspace.root, exercise=exercise)
     except FileNotFoundError:
         raise Unavailable(MISSING_FILE.format(**names)) from None
     except (OSError, UnsafeFile) as error:
