@@ -71,7 +71,9 @@ def load_variants() -> list[Variant]:
     for path in sorted(VARIANTS.glob("*/*.py")):
         first = path.read_text(encoding="utf-8").splitlines()[0]
         if not first.startswith("# expect:"):
-            raise ValueError(f"{path} must start with '# expect: STATUS [| diagnosis fragment]'")
+            raise ValueError(
+                f"{path} must start with '# expect: STATUS [| diagnosis fragment [|| another way to say it]]'"
+            )
         status, _, diagnosis = first.removeprefix("# expect:").partition("|")
         ast.parse(path.read_text(encoding="utf-8"))  # a variant must at least be valid Python
         found.append(Variant(path.parent.name, path, status.strip(), diagnosis.strip() or None))

@@ -1,4 +1,4 @@
-# expect: wrong_shape | swapped the kernel
+# expect: wrong_shape | swapped the kernel || the kernel's sides the wrong way round
 
 import numpy as np
 
