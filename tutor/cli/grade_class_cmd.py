@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 from tutor.cli.app import Application, pass_app
+from tutor.cli.grading_options import instructor_options
 
 NO_SANDBOX_WARNING = "--no-sandbox: the students' code runs as plain processes with your user's rights."
 
@@ -44,14 +45,7 @@ NO_SANDBOX_WARNING = "--no-sandbox: the students' code runs as plain processes w
     help="Grade even without the bubblewrap sandbox (passed on to every `tutor grade`): the code then "
     "runs as a plain process with your rights. Only inside a throwaway container or VM.",
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    metavar="FILE",
-    help="The instructor's grading.toml: [assignments.NAME] and [points] (passed on to every `tutor grade`).",
-)
-@click.option("--assignment", metavar="NAME", help="Grade only assignment NAME of --config, with its points.")
+@instructor_options
 @click.option(
     "--summary",
     "summary_path",
@@ -101,6 +95,7 @@ def command(
     no_sandbox: bool,
     config_path: Path | None,
     assignment: str | None,
+    ref: str | None,
     summary_path: Path | None,
     html_path: Path | None,
     roster_path: Path | None,
@@ -112,6 +107,8 @@ def command(
     Every submission is graded by `tutor grade` in its own process with a time limit; a broken,
     hanging or hostile one gets a row with its error status and never stops the batch. The
     students' code runs in a sandbox; without one, grading is refused (exit 2) unless --no-sandbox.
+    --config and --assignment are passed on to every `tutor grade`; with --ref, each folder's
+    commit REF is graded (a folder without it gets a `no_ref` row).
     """
     import json
 
@@ -199,6 +196,7 @@ def command(
             config=config_path,
             assignment=assignment,
             skip=skip if resume else None,
+            ref=ref,
         )
     book.rows = [*missing, *rows]  # resumed rows too, with their reports' misconceptions
     book.write()
