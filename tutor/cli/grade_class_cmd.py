@@ -63,6 +63,14 @@ NO_SANDBOX_WARNING = "--no-sandbox: the students' code runs as plain processes w
     "pass rate per exercise, the most common misconceptions.",
 )
 @click.option(
+    "--similarity",
+    "similarity_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Also write, as JSON, the pairs of submissions per exercise whose code is unusually alike "
+    "(copydetect; the stub does not count): a lead to read, not a verdict. Needs cnn-tutor[instructor].",
+)
+@click.option(
     "--roster",
     "roster_path",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
@@ -98,6 +106,7 @@ def command(
     ref: str | None,
     summary_path: Path | None,
     html_path: Path | None,
+    similarity_path: Path | None,
     roster_path: Path | None,
     resume: bool,
     fmt: str,
@@ -133,9 +142,13 @@ def command(
     from tutor.grading.runner import grading_isolation
 
     isolation = grading_isolation(no_sandbox)  # refuses (exit 2) before anything runs
-    for target in (output, summary_path, html_path):
+    for target in (output, summary_path, html_path, similarity_path):
         if target is not None:
             check_target(target)
+    if similarity_path is not None:
+        from tutor.grading import similarity
+
+        similarity.require()  # exit 2 now, not after the whole class is graded
     config = from_options(config_path, assignment, app.course)
     course = config.course_for(app.course, assignment) if config else app.course
     if resume and fmt == "canvas":
@@ -210,6 +223,9 @@ def command(
         from tutor.grading.classpage import class_page
 
         write_report(html_path, class_page(data, f"{column}: what the class got wrong"))
+    if similarity_path is not None:
+        pairs = similarity.report(final, course, ref)
+        write_report(similarity_path, json.dumps(pairs, indent=2, ensure_ascii=False) + "\n")
     written = len({row.report_file for row in final if row.report_file and Path(row.report_file).is_file()})
     flagged = sum(1 for row in final if row.flags)
     parts = [
@@ -218,5 +234,5 @@ def command(
         f"{flagged} flagged" if flagged else "",
     ]
     head = ", ".join(p for p in parts if p) + ")"
-    tail = "".join(f" and {path}" for path in (summary_path, html_path) if path)
+    tail = "".join(f" and {path}" for path in (summary_path, html_path, similarity_path) if path)
     app.success(f"{head}{tail}, and {written} report(s) in {reports}/.")
