@@ -66,9 +66,11 @@ SKIPPED = "{path} ({why})"
 class GitError(Exception):
     """git could not give what was asked for. `reason` is a sentence for the gradebook."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, refused: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.refused = refused
+        """git ran and said no (an exit code), rather than not running or running too long."""
 
 
 @dataclass(frozen=True)
@@ -137,7 +139,9 @@ def run_git(directory: Path, *arguments: str, stdin: bytes = b"", timeout: float
         raise GitError(GIT_FAILED.format(what=arguments[0], detail=str(error))) from None
     if done.returncode != 0:
         detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(GIT_FAILED.format(what=arguments[0], detail=(detail or ["no message"])[-1][:200]))
+        raise GitError(
+            GIT_FAILED.format(what=arguments[0], detail=(detail or ["no message"])[-1][:200]), refused=True
+        )
     return done.stdout
 
 
@@ -152,7 +156,7 @@ def commit(directory: Path, revision: str = "HEAD") -> Commit:
             directory, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"
         )
     except GitError as error:
-        if shutil.which("git") is None:
+        if not error.refused:
             raise
         raise GitError(NO_SUCH_REF.format(ref=revision)) from error
     sha = found.decode("ascii", "replace").strip()
@@ -216,11 +220,11 @@ def export(directory: Path, revision: str, target: Path) -> Export:
     written: list[str] = []
     for obj, path in wanted:
         destination = target.joinpath(*path.split("/"))
-        destination.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         # A fresh folder that only this code writes, with no links: O_EXCL refuses a second
         # entry of the same name (a crafted tree), O_NOFOLLOW any surprise.
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
         try:
+            destination.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             descriptor = os.open(destination, flags, 0o644)
         except OSError as error:
             skipped.append(SKIPPED.format(path=path, why=f"cannot be written: {error.strerror}"))
@@ -240,7 +244,9 @@ def _blobs(directory: Path, objects: list[str]) -> dict[str, bytes]:
     contents: dict[str, bytes] = {}
     position = 0
     for obj in unique:
-        end = output.index(b"\n", position)
+        end = output.find(b"\n", position)
+        if end < 0:
+            raise GitError(GIT_FAILED.format(what=f"object {obj}", detail="the output ended early"))
         header = output[position:end].decode("ascii", "replace").split()
         if len(header) != 3 or header[0] != obj or header[1] != "blob" or not header[2].isdigit():
             raise GitError(GIT_FAILED.format(what=f"object {obj}", detail=" ".join(header) or "nothing"))
