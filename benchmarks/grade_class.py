@@ -1,11 +1,18 @@
 """Benchmark `tutor grade-class`: the same class of workspaces graded with --jobs 1 and --jobs 2.
 
-    python benchmarks/grade_class.py [--count 50] [--jobs 1 2]
+    python benchmarks/grade_class.py [--count 50] [--jobs 1 2] [--complete] [--compare DIR]
 
 Builds COUNT workspaces of the installed course in a temporary folder: a third with every
-solution, a third with the first two exercises solved, a third untouched. Then grades the whole
-class once per --jobs value and prints the wall time, the time per submission and the speed-up
-over the first value. Figures come from one run on the machine it prints; they vary with load.
+solution, a third with the first two exercises solved, a third untouched; with --complete, every
+workspace has every solution and every numeric question answered right (as measured). Then
+grades the whole class once per --jobs value and prints the wall time, the time per submission,
+the seconds per workspace per core (wall × cores busy / workspaces, the cores busy being the
+smaller of --jobs and the usable cores) and the speed-up over the first value.
+
+--compare DIR grades the same class also with the tutor source tree in DIR (e.g. `git archive
+main | tar -x -C DIR`), alternating with this one for each --jobs value, and prints the ratio:
+on a shared machine, the ratio from one run means more than either figure. Figures come from one
+run on the machine it prints (with its load average before and after); they vary with load.
 """
 
 from __future__ import annotations
@@ -38,7 +45,32 @@ def machine() -> str:
     return f"{platform.system()} {platform.machine()}, {model}, {usable} usable cores, load average {load}, Python {platform.python_version()}"
 
 
-def build_class(folder: Path, count: int) -> None:
+def usable_cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def load() -> str:
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
+
+
+def answer_everything(workspace_root: Path) -> None:
+    """Answer every part of every numeric question right, with the value measured for this student."""
+    from tutor.catalog import course
+    from tutor.questions import check_answer, load_question, variant
+    from tutor.workspace import find_workspace
+
+    workspace = find_workspace(workspace_root)
+    for exercise in course().exercises:
+        if exercise.is_code:
+            continue
+        question = load_question(exercise)
+        truth = question.measure(variant(question, workspace.student, exercise.id, course().name).params)
+        for part in question.parts:
+            result = check_answer(workspace, exercise, part.name, str(truth[part.name][0]))
+            assert result.correct, (exercise.id, part.name)
+
+
+def build_class(folder: Path, count: int, complete: bool = False) -> None:
     from tutor.catalog import course
     from tutor.workspace import init_workspace
 
@@ -46,12 +78,18 @@ def build_class(folder: Path, count: int) -> None:
     for i in range(count):
         target = folder / f"student{i:03d}"
         init_workspace(target, course(), f"s{i:07d}")
-        solved = code if i % 3 == 0 else code[:2] if i % 3 == 1 else []
+        solved = code if complete or i % 3 == 0 else code[:2] if i % 3 == 1 else []
         for exercise in solved:
             shutil.copyfile(ROOT / "solutions" / f"{exercise.id}.py", target / exercise.relative_file())
+        if complete:
+            answer_everything(target)
 
 
-def grade(folder: Path, jobs: int, out: Path) -> float:
+def grade(folder: Path, jobs: int, out: Path, source: Path | None = None) -> float:
+    """Wall seconds of one `tutor grade-class` (of the tutor in `source`, else the installed one)."""
+    environment = dict(os.environ)
+    if source is not None:  # every `tutor grade` it starts inherits the path
+        environment["PYTHONPATH"] = str(source.resolve())
     started = time.perf_counter()
     subprocess.run(
         [
@@ -67,34 +105,59 @@ def grade(folder: Path, jobs: int, out: Path) -> float:
         ],
         check=True,
         stdout=subprocess.DEVNULL,
+        env=environment,
+        cwd=out.parent,  # not a folder with a tutor package in it: `-m tutor` puts the cwd first
     )
     return time.perf_counter() - started
+
+
+def summary(out: Path) -> str:
+    with out.open() as handle:
+        rows = list(csv.DictReader(handle))
+    statuses = sorted({r["status"] for r in rows})
+    totals = sorted({r["total"] for r in rows})
+    return f"{len(rows)} rows, status {', '.join(statuses)}, totals {', '.join(totals)}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=50)
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument(
+        "--complete", action="store_true", help="every exercise solved, every question answered"
+    )
+    parser.add_argument("--compare", type=Path, metavar="DIR", help="also grade with the tutor source in DIR")
     args = parser.parse_args()
     print(f"machine: {machine()}")
+    kind = (
+        "complete workspaces"
+        if args.complete
+        else "workspaces (1/3 solved, 1/3 two exercises, 1/3 untouched)"
+    )
     with tempfile.TemporaryDirectory(prefix="grade-class-bench-") as tmp:
         folder = Path(tmp) / "class"
-        build_class(folder, args.count)
-        print(
-            f"class: {args.count} workspaces of the installed course (1/3 solved, 1/3 two exercises, 1/3 untouched)"
-        )
+        build_class(folder, args.count, args.complete)
+        print(f"class: {args.count} {kind} of the installed course")
         baseline = None
         for jobs in args.jobs:
-            out = Path(tmp) / f"book-{jobs}.csv"
-            seconds = grade(folder, jobs, out)
-            with out.open() as handle:
-                rows = list(csv.DictReader(handle))
-            statuses = sorted({r["status"] for r in rows})
-            baseline = baseline or seconds
-            print(
-                f"--jobs {jobs}: {seconds:7.1f} s wall, {seconds / args.count:5.2f} s per submission, "
-                f"speed-up {baseline / seconds:4.2f}x over --jobs {args.jobs[0]} ({len(rows)} rows, status {', '.join(statuses)})"
-            )
+            cores = min(jobs, usable_cores())
+            runs = [("this tutor", None)] + ([(f"{args.compare}", args.compare)] if args.compare else [])
+            seconds = {}
+            for name, source in runs:
+                out = Path(tmp) / f"book-{jobs}-{len(seconds)}.csv"
+                before = load()
+                seconds[name] = grade(folder, jobs, out, source)
+                baseline = baseline or seconds[name]
+                wall = seconds[name]
+                print(
+                    f"--jobs {jobs} [{name}]: {wall:7.1f} s wall, {wall / args.count:5.2f} s per submission, "
+                    f"{wall * cores / args.count:5.2f} s per workspace per core, speed-up "
+                    f"{baseline / wall:4.2f}x over the first run (load {before} before, {load()} after; "
+                    f"{summary(out)})"
+                )
+            if args.compare:
+                ratio = seconds["this tutor"] / seconds[str(args.compare)]
+                print(f"--jobs {jobs}: this tutor takes {ratio:.2f}x the time of {args.compare}")
 
 
 if __name__ == "__main__":

@@ -452,7 +452,7 @@ def _commit(folder: Path) -> str:
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="no git here")
 def test_git_commit_is_read_without_running_the_repositorys_programs(tmp_path: Path) -> None:
-    from tutor.grading.classgrade import git_commit
+    from tutor.grading.gitrepo import head_commit as git_commit
 
     folder = tmp_path / "student"
     folder.mkdir()

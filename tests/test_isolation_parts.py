@@ -232,3 +232,18 @@ def test_time_spent_waiting_for_a_busy_cpu_does_not_count_against_the_call(
             worker.call("nap", (60,), {})
         assert failure.value.kind == "timeout"
         assert time.monotonic() - started < limits.call_seconds + 2.0
+
+
+def test_distribution_paths_read_from_record_are_those_its_files_list() -> None:
+    """RECORD is parsed as text for speed; it must name the same top-level paths as `dist.files`."""
+    for dist in isolation.distribution_closure(("numpy", "torch")):
+        base = Path(str(dist.locate_file(""))).resolve()
+        listed = []
+        for file in dist.files or ():
+            parts = Path(str(file)).parts
+            if not parts or parts[0] in ("..", "/") or parts[0].startswith("__pycache__"):
+                continue
+            top = str(base / parts[0])
+            if top not in listed and os.path.exists(top):
+                listed.append(top)
+        assert isolation.distribution_paths(dist) == listed, dist.metadata["Name"]

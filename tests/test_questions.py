@@ -170,6 +170,32 @@ def test_grading_recomputes_from_answers_toml(tmp_path: Path) -> None:
     assert answer_states(workspace, [exercise])["pooling_output"] is ExerciseState.FAILING
 
 
+def test_grading_measures_only_the_questions_with_an_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Building the layers in torch costs seconds: an unanswered question earns nothing without it."""
+    import dataclasses
+
+    import tutor.questions as questions
+
+    workspace = _workspace(tmp_path)
+    truth = _truth("pooling_output", workspace.student)
+    check_answer(workspace, course().exercise("pooling_output"), "height", str(truth["height"][0]))
+    measured: list[str] = []
+    load = questions.load_question
+
+    def counting(exercise):  # noqa: ANN001, ANN202
+        question = load(exercise)
+        return dataclasses.replace(
+            question, measure=lambda p: measured.append(exercise.id) or question.measure(p)
+        )
+
+    monkeypatch.setattr(questions, "load_question", counting)
+    grades = {g.question: g for g in grade_answers(workspace, course())}
+    assert measured == ["pooling_output"] and grades["pooling_output"].points > 0
+    assert grades["why_cnn_params"].status == "not_answered"
+
+
 def test_a_different_student_gets_graded_on_their_own_variant(tmp_path: Path) -> None:
     one, other = _workspace(tmp_path / "1", STUDENTS[0]), _workspace(tmp_path / "2", STUDENTS[1])
     exercise = course().exercise("why_cnn_params")

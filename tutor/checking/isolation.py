@@ -31,6 +31,7 @@ chooses another binary; `TUTOR_BWRAP=` (empty) turns the sandbox off, e.g. to te
 from __future__ import annotations
 
 import contextlib
+import csv
 import functools
 import json
 import os
@@ -220,15 +221,30 @@ def distribution_closure(modules: tuple[str, ...]) -> list[metadata.Distribution
 def distribution_paths(dist: metadata.Distribution) -> list[str]:
     """The top-level folders and files a distribution installed into its site-packages."""
     base = Path(str(dist.locate_file(""))).resolve()
-    tops: list[str] = []
-    for file in dist.files or ():
-        parts = Path(str(file)).parts
-        if not parts or parts[0] in ("..", "/") or parts[0].startswith("__pycache__"):
+    tops: dict[str, None] = {}
+    for first in _first_parts(dist):
+        if first in ("..", "/", ".", "") or first.startswith("__pycache__"):
             continue
-        top = str(base / parts[0])
+        top = str(base / first)
         if top not in tops and os.path.exists(top):
-            tops.append(top)
-    return tops
+            tops[top] = None
+    return list(tops)
+
+
+def _first_parts(dist: metadata.Distribution) -> list[str]:
+    """The first component of every path the distribution lists, in order. RECORD is read as
+    text (torch lists some 20,000 files, and `dist.files` makes a path object of each)."""
+    record = dist.read_text("RECORD")
+    if record is None:
+        return [Path(str(file)).parts[0] if Path(str(file)).parts else "" for file in dist.files or ()]
+    firsts: list[str] = []
+    for row in csv.reader(record.splitlines()):
+        if row and row[0]:
+            path = row[0]
+            while path.startswith("./"):  # as a path object would read it
+                path = path[2:]
+            firsts.append("/" if path.startswith("/") else path.split("/", 1)[0])
+    return firsts
 
 
 @functools.cache

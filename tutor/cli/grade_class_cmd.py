@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 from tutor.cli.app import Application, pass_app
+from tutor.cli.grading_options import instructor_options
 
 NO_SANDBOX_WARNING = "--no-sandbox: the students' code runs as plain processes with your user's rights."
 
@@ -44,14 +45,7 @@ NO_SANDBOX_WARNING = "--no-sandbox: the students' code runs as plain processes w
     help="Grade even without the bubblewrap sandbox (passed on to every `tutor grade`): the code then "
     "runs as a plain process with your rights. Only inside a throwaway container or VM.",
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    metavar="FILE",
-    help="The instructor's grading.toml: [assignments.NAME] and [points] (passed on to every `tutor grade`).",
-)
-@click.option("--assignment", metavar="NAME", help="Grade only assignment NAME of --config, with its points.")
+@instructor_options
 @click.option(
     "--summary",
     "summary_path",
@@ -67,6 +61,14 @@ NO_SANDBOX_WARNING = "--no-sandbox: the students' code runs as plain processes w
     metavar="FILE",
     help="Also write the summary as one self-contained page (inline SVG, no network): totals, "
     "pass rate per exercise, the most common misconceptions.",
+)
+@click.option(
+    "--similarity",
+    "similarity_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Also write, as JSON, the pairs of submissions per exercise whose code is unusually alike "
+    "(copydetect; the stub does not count): a lead to read, not a verdict. Needs cnn-tutor[instructor].",
 )
 @click.option(
     "--roster",
@@ -101,8 +103,10 @@ def command(
     no_sandbox: bool,
     config_path: Path | None,
     assignment: str | None,
+    ref: str | None,
     summary_path: Path | None,
     html_path: Path | None,
+    similarity_path: Path | None,
     roster_path: Path | None,
     resume: bool,
     fmt: str,
@@ -112,6 +116,8 @@ def command(
     Every submission is graded by `tutor grade` in its own process with a time limit; a broken,
     hanging or hostile one gets a row with its error status and never stops the batch. The
     students' code runs in a sandbox; without one, grading is refused (exit 2) unless --no-sandbox.
+    --config and --assignment are passed on to every `tutor grade`; with --ref, each folder's
+    commit REF is graded (a folder without it gets a `no_ref` row).
     """
     import json
 
@@ -136,9 +142,13 @@ def command(
     from tutor.grading.runner import grading_isolation
 
     isolation = grading_isolation(no_sandbox)  # refuses (exit 2) before anything runs
-    for target in (output, summary_path, html_path):
+    for target in (output, summary_path, html_path, similarity_path):
         if target is not None:
             check_target(target)
+    if similarity_path is not None:
+        from tutor.grading import similarity
+
+        similarity.require()  # exit 2 now, not after the whole class is graded
     config = from_options(config_path, assignment, app.course)
     course = config.course_for(app.course, assignment) if config else app.course
     if resume and fmt == "canvas":
@@ -199,6 +209,7 @@ def command(
             config=config_path,
             assignment=assignment,
             skip=skip if resume else None,
+            ref=ref,
         )
     book.rows = [*missing, *rows]  # resumed rows too, with their reports' misconceptions
     book.write()
@@ -212,6 +223,9 @@ def command(
         from tutor.grading.classpage import class_page
 
         write_report(html_path, class_page(data, f"{column}: what the class got wrong"))
+    if similarity_path is not None:
+        pairs = similarity.report(final, course, ref)
+        write_report(similarity_path, json.dumps(pairs, indent=2, ensure_ascii=False) + "\n")
     written = len({row.report_file for row in final if row.report_file and Path(row.report_file).is_file()})
     flagged = sum(1 for row in final if row.flags)
     parts = [
@@ -220,5 +234,5 @@ def command(
         f"{flagged} flagged" if flagged else "",
     ]
     head = ", ".join(p for p in parts if p) + ")"
-    tail = "".join(f" and {path}" for path in (summary_path, html_path) if path)
+    tail = "".join(f" and {path}" for path in (summary_path, html_path, similarity_path) if path)
     app.success(f"{head}{tail}, and {written} report(s) in {reports}/.")

@@ -9,10 +9,14 @@ from pathlib import Path
 import click
 
 from tutor.cli.app import Application, pass_app
+from tutor.cli.grading_options import instructor_options
 from tutor.grading.formats import FORMATS, TEXT_FORMATS
+from tutor.workspace import Workspace
 
 FAIL_UNDER = "{points:g} points is under --fail-under {threshold:g}."
 NO_SANDBOX_WARNING = "--no-sandbox: the student's code runs as a plain process with your user's rights."
+REF_NOTE = "Graded commit {sha} ({ref}, committed {date}) of the git repository, not the files on disk."
+REF_SKIPPED = "Not copied from that commit, so not graded: {skipped}."
 GRADER_BROKE = "The grader itself failed on: {exercises}. The report was still written; re-run with --debug, or tell the course staff."
 
 
@@ -23,6 +27,31 @@ def _write_spec(value: str) -> tuple[str, Path]:
             f"expected FORMAT:FILE with FORMAT one of {', '.join(TEXT_FORMATS)}, got {value!r}"
         )
     return fmt, Path(file)
+
+
+def _at_ref(workspace: Workspace, ref: str) -> tuple[Workspace, tuple[str, ...]]:
+    """The workspace as commit REF of its git repository has it, in a private copy removed when
+    the command ends, and the notes that say so in the report."""
+    from tutor.errors import UsageError
+    from tutor.grading import gitrepo
+    from tutor.workspace import WORKSPACE_FILE, find_workspace
+
+    try:
+        copy, exported = click.get_current_context().with_resource(gitrepo.exported(workspace.root, ref))
+    except gitrepo.GitError as error:
+        raise UsageError(
+            f"Cannot grade {ref}: {error.reason}.",
+            "Name a tag or branch of this repository (`git tag`, `git branch`).",
+        ) from None
+    if not (copy / WORKSPACE_FILE).is_file():
+        raise UsageError(
+            f"{ref} has no {WORKSPACE_FILE}: it is not a cnn-tutor workspace.", "Name a commit that has one."
+        )
+    notes = [
+        REF_NOTE.format(ref=ref, sha=exported.commit.sha, date=exported.commit.committed_at or "unknown")
+    ]
+    notes += [REF_SKIPPED.format(skipped="; ".join(exported.skipped))] if exported.skipped else []
+    return find_workspace(copy), tuple(notes)
 
 
 def _terminate(signum: int, frame: object) -> None:
@@ -92,18 +121,7 @@ def _terminate(signum: int, frame: object) -> None:
     metavar="TEXT",
     help="A sentence for the student, kept in the report (e.g. how the submission was prepared). Repeatable.",
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    metavar="FILE",
-    help="The instructor's grading.toml: [assignments.NAME] and [points] over the catalog's.",
-)
-@click.option(
-    "--assignment",
-    metavar="NAME",
-    help="Grade only assignment NAME of --config, with its points; the report names it.",
-)
+@instructor_options
 @pass_app
 def command(
     app: Application,
@@ -118,6 +136,7 @@ def command(
     no_sandbox: bool,
     config_path: Path | None,
     assignment: str | None,
+    ref: str | None,
     metadata_path: Path | None,
     notes: tuple[str, ...],
 ) -> None:
@@ -139,6 +158,9 @@ def command(
         check_target(path)  # before grading: refuse a link, FIFO or device now, not after minutes
     workspace = app.workspace()
     assert workspace is not None
+    if ref is not None:
+        workspace, ref_notes = _at_ref(workspace, ref)
+        notes = ref_notes + notes
     if metadata_path is not None:
         from tutor.grading.identity import from_gradescope_metadata
 

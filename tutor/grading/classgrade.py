@@ -41,6 +41,7 @@ from tutor.catalog import Course
 from tutor.checking.isolation import Isolation
 from tutor.checking.submission import UnsafeFile, read_regular_file
 from tutor.errors import UsageError
+from tutor.grading import gitrepo
 from tutor.grading.report import GRADER_ERROR, GradeReport, GradeStatus
 from tutor.workspace import WORKSPACE_FILE, atomic_write, file_digest
 
@@ -68,6 +69,7 @@ class RowStatus:
     ERROR = "error"  # `tutor grade` exited without a usable report
     REJECTED = "rejected"  # a report came back but does not match the files
     MISSING = "missing"  # listed in the roster, but there is no such folder
+    NO_REF = "no_ref"  # --ref: the folder is not a git repository, or has no such tag or branch
 
 
 SUMMARY_SCHEMA = "cnn-tutor/class-summary"
@@ -75,6 +77,8 @@ MISSING = "the roster lists this folder, but there is none at {path}"
 
 
 NOT_A_WORKSPACE = "no {file} here: not a cnn-tutor workspace"
+NOT_A_WORKSPACE_AT = "no {file} in {ref} ({sha:.12}): not a cnn-tutor workspace"
+NOT_COPIED = "graded {ref} ({sha:.12}); not copied from it: {skipped}"
 TIMED_OUT = "stopped after {seconds:g} s (the limit per submission); nothing was graded"
 NO_REPORT = "`tutor grade` exited with code {code} and no usable report: {detail}"
 KILLED = "`tutor grade` was killed by signal {signal}; nothing was graded: {detail}"
@@ -175,55 +179,6 @@ def _student_of(directory: Path) -> str | None:
     return str(student) if student else None
 
 
-GIT_SECONDS = 10.0
-"""Longest a `git show` of a student's repository may take."""
-# A student's repository is theirs, and so is its .git/config: nothing in it may run a program
-# or read the grader's own configuration. Command-line settings win over the repository's.
-_GIT_HARDENING = (
-    "-c", "core.fsmonitor=false",
-    "-c", "core.hooksPath=/dev/null",
-    "-c", "log.showSignature=false",
-    "-c", "core.pager=cat",
-)  # fmt: skip
-
-
-def git_commit(directory: Path) -> tuple[str, str]:
-    """(sha, committer date) of HEAD when `directory` is the top of a git repository, else ("", "").
-
-    Runs `git show -s` only (no diff, no checkout, no hook, no pager, no signature check), without
-    the system's or the user's git configuration, with a time limit; any failure reads as "".
-    """
-    if not (directory / ".git").exists() or shutil.which("git") is None:
-        return "", ""
-    environment = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": "/nonexistent",
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_CONFIG_GLOBAL": "/dev/null",
-        "GIT_TERMINAL_PROMPT": "0",
-        "GIT_OPTIONAL_LOCKS": "0",
-        "GIT_CEILING_DIRECTORIES": str(directory.resolve().parent),  # never a repository above it
-        "LC_ALL": "C",
-    }
-    command = ["git", *_GIT_HARDENING, "-c", f"safe.directory={directory.resolve()}"]
-    try:
-        done = subprocess.run(
-            [*command, "--no-pager", "show", "-s", "--no-show-signature", "--format=%H%x00%cI", "HEAD"],
-            cwd=directory,
-            env=environment,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=GIT_SECONDS,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return "", ""
-    sha, _, date = done.stdout.decode("ascii", "replace").strip().partition("\x00")
-    if done.returncode != 0 or not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", sha):
-        return "", ""
-    return sha, date if re.fullmatch(r"[0-9T:+\-Z]{10,40}", date) else ""
-
-
 def _descendants(pid: int) -> list[int]:
     """Every process started (directly or not) by `pid`, from /proc. Workers run in their own sessions."""
     children: dict[int, list[int]] = {}
@@ -294,32 +249,65 @@ def grade_submission(
     isolation: Isolation = Isolation.SANDBOX,
     private_dir: Path | None = None,
     assignment: str | None = None,
+    ref: str | None = None,
 ) -> ClassRow:
     """Grade one workspace in a subprocess and turn the outcome into a row. Never raises for the submission.
 
     `private_dir` is a folder only this user can enter, where the child writes its report and
-    output (a temporary one is made and removed when it is None).
+    output (a temporary one is made and removed when it is None). With `ref` (a tag or branch of
+    the folder's git repository), that commit's workspace files are graded in a private copy
+    (gitrepo.export), and the folder itself is only read.
     """
     if private_dir is None:
         with tempfile.TemporaryDirectory(prefix="tutor-grade-class-") as folder:
             return grade_submission(
-                directory, command, timeout, report_path, isolation, Path(folder), assignment
+                directory, command, timeout, report_path, isolation, Path(folder), assignment, ref
             )
     shown = str(directory)
     student = _student_of(directory)
-    if not (directory / WORKSPACE_FILE).is_file():
+    if ref is None and not (directory / WORKSPACE_FILE).is_file():
         return ClassRow(
             shown, student, RowStatus.NOT_A_WORKSPACE, NOT_A_WORKSPACE.format(file=WORKSPACE_FILE)
         )
     private = Path(tempfile.mkdtemp(prefix="submission-", dir=private_dir))  # 0700, a fresh name
-    commit, committed_at = git_commit(directory)  # before grading: the commit the files came from
+    # The copy of REF lives beside `private`, not in it: code graded without the sandbox finds
+    # no report next to itself.
+    copy_parent = Path(tempfile.mkdtemp(prefix="ref-", dir=private_dir)) if ref is not None else None
     try:
-        row = _grade_in(
-            directory, command, timeout, report_path, isolation, private, shown, student, assignment
-        )
-        return dataclasses.replace(row, commit=commit, committed_at=committed_at)
+        graded, note = directory, ""
+        if ref is None:
+            commit, committed_at = gitrepo.head_commit(directory)  # before grading: what the files came from
+        else:
+            assert copy_parent is not None
+            try:
+                exported = gitrepo.export(directory, ref, copy_parent / "workspace")
+            except gitrepo.GitError as error:
+                return ClassRow(shown, student, RowStatus.NO_REF, error.reason)
+            graded, commit, committed_at = (
+                copy_parent / "workspace",
+                exported.commit.sha,
+                exported.commit.committed_at,
+            )
+            student = _student_of(graded)
+            if not (graded / WORKSPACE_FILE).is_file():
+                message = NOT_A_WORKSPACE_AT.format(file=WORKSPACE_FILE, ref=ref, sha=commit)
+                return ClassRow(
+                    shown,
+                    student,
+                    RowStatus.NOT_A_WORKSPACE,
+                    message,
+                    commit=commit,
+                    committed_at=committed_at,
+                )
+            if exported.skipped:
+                note = NOT_COPIED.format(ref=ref, sha=commit, skipped="; ".join(exported.skipped))
+        row = _grade_in(graded, command, timeout, report_path, isolation, private, shown, student, assignment)
+        message = "; ".join(m for m in (row.message, note) if m)
+        return dataclasses.replace(row, commit=commit, committed_at=committed_at, message=message)
     finally:
         shutil.rmtree(private, ignore_errors=True)
+        if copy_parent is not None:
+            shutil.rmtree(copy_parent, ignore_errors=True)
 
 
 def _grade_in(
@@ -445,6 +433,7 @@ def grade_class(
     config: Path | None = None,
     assignment: str | None = None,
     skip: Callable[[Path], ClassRow | None] | None = None,
+    ref: str | None = None,
 ) -> list[ClassRow]:
     """Grade every directory, `jobs` at a time. Rows come back in the order of `directories`.
 
@@ -452,7 +441,8 @@ def grade_class(
     say it ran that way. The caller checks first that the sandbox exists (runner.grading_isolation).
     `config` and `assignment` are passed on as --config and --assignment, and every report must
     name that assignment. `skip(directory)` returns the row of a directory already graded
-    (--resume), which is then not graded again and not passed to `on_done`.
+    (--resume), which is then not graded again and not passed to `on_done`. With `ref`, each
+    directory's commit `ref` is graded in a private copy (grade_submission).
     """
     command = list(command or default_command())
     if config is not None:
@@ -470,7 +460,7 @@ def grade_class(
                 return with_report(done, report)
             try:
                 row = grade_submission(
-                    directories[index], command, timeout, report, isolation, Path(folder), assignment
+                    directories[index], command, timeout, report, isolation, Path(folder), assignment, ref
                 )
             except Exception as error:  # noqa: BLE001 - e.g. the OS refusing a process: still one row
                 row = ClassRow(
