@@ -15,7 +15,7 @@ DB_NOT_SUMMED = (
     "gradient collects all of them: db = dout.sum(axis=(0, 2, 3)), shape (C_out,)."
 )
 AVERAGED = (
-    "You divided dw and db by the batch size. Any averaging of the loss is already inside dout: "
+    "You divided dw or db by the batch size. Any averaging of the loss is already inside dout: "
     "the gradients of shared parameters are plain sums over the batch."
 )
 NO_DILATION = (
@@ -34,6 +34,11 @@ PADDED_BORDER = (
 OVERWRITTEN = (
     "Your dx overwrites where windows overlap (dx_pad[..., window] = ...). An input pixel inside several "
     "windows feeds several outputs, and its gradient is the SUM of what they send back: use +=."
+)
+WINDOWS_NOT_STRIDED = (
+    "Your windows start at (i, j) instead of (i·sh, j·sw): output pixel (i, j) came from "
+    "x_pad[..., i·sh : i·sh + kh, j·sw : j·sw + kw], so dout[..., i, j] goes back to that window "
+    "(for dx), and dw pairs it with that same window of x_pad."
 )
 NOT_FLIPPED = (
     "Your dx used the kernel unflipped. Sending dout back is a FULL convolution with the kernel rotated by "
@@ -105,6 +110,18 @@ def _dx_overwritten(case: Case) -> np.ndarray:
     return dx_pad[:, :, ph : ph + x.shape[2], pw : pw + x.shape[3]]
 
 
+def _first_windows(case: Case) -> tuple[np.ndarray, ...] | None:
+    # The forward pass a student's loops describe: stride-1 windows, as many as the strided output has.
+    dout, x, w, stride, padding = _args(case)
+    if stride == (1, 1):
+        return None
+    h, wd = dout.shape[2:]
+    bias = np.zeros(w.shape[0])
+    return grad.gradients(
+        lambda x, w, b: F.conv2d(x, w, b, padding=padding)[:, :, :h, :wd], [x, w, bias], dout
+    )
+
+
 def _dx_unflipped(case: Case) -> np.ndarray:
     dout, x, w, stride, padding = _args(case)
     flipped = ref.tensor(w[:, :, ::-1, ::-1])
@@ -159,6 +176,7 @@ CHECK = ExerciseCheck(
                 Misconception(PADDED_BORDER, _with(dx=_dx_padded)),
                 Misconception(NOT_FLIPPED, _with(dx=_dx_unflipped)),
                 Misconception(OVERWRITTEN, _with(dx=_dx_overwritten)),
+                Misconception(WINDOWS_NOT_STRIDED, _first_windows),
             ),
             explicit=_explicit,
             max_examples=80,

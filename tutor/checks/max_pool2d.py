@@ -43,6 +43,7 @@ CHECK = ExerciseCheck(
                 ),
                 *pool.argument_misconceptions(_BY_HAND, PADDING_IGNORED),
                 Misconception(AVERAGE, pool.variant(pool.torch_pool("avg"))),
+                pool.whole_window(np.max, -np.inf),
                 Misconception(OVER_CHANNELS, _over_channels),
             ),
             explicit=pool.explicit,
