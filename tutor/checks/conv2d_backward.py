@@ -98,6 +98,14 @@ def _dx_padded(case: Case) -> np.ndarray:
     )[0]
 
 
+def _dx_negative_crop(case: Case) -> np.ndarray | None:
+    dout, x, w, stride, padding = _args(case)
+    dx_pad = grad.gradients(
+        lambda x: F.conv2d(x, ref.tensor(w), stride=stride), [_padded(x, padding, padding)], dout
+    )[0]
+    return grad.cropped_with_negative_ends(dx_pad, padding)
+
+
 def _dx_overwritten(case: Case) -> np.ndarray:
     # Windows visited row by row, each one assigning (=) its share: the last window wins.
     dout, x, w, (sh, sw), (ph, pw) = _args(case)
@@ -167,6 +175,7 @@ CHECK = ExerciseCheck(
                 Misconception(DB_NOT_SUMMED, _with(db=lambda c: c["dout"].sum(axis=(2, 3)))),
                 Misconception(DB_NOT_SUMMED, _with(db=lambda c: c["dout"].mean(axis=0).sum(axis=(1, 2)))),
                 Misconception(DB_NOT_SUMMED, _with(db=lambda c: c["dout"][0].sum(axis=(1, 2)))),
+                Misconception(DB_NOT_SUMMED, _with(db=lambda c: c["dout"].sum(axis=0))),
                 Misconception(
                     AVERAGED,
                     _with(dw=lambda c: _expect(c)[1] / len(c["x"]), db=lambda c: _expect(c)[2] / len(c["x"])),
@@ -177,6 +186,7 @@ CHECK = ExerciseCheck(
                 Misconception(NOT_FLIPPED, _with(dx=_dx_unflipped)),
                 Misconception(OVERWRITTEN, _with(dx=_dx_overwritten)),
                 Misconception(WINDOWS_NOT_STRIDED, _first_windows),
+                Misconception(grad.NEGATIVE_CROP, _with(dx=_dx_negative_crop)),
             ),
             explicit=_explicit,
             max_examples=80,

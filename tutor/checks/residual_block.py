@@ -41,6 +41,10 @@ BATCH_STATISTICS = (
 )
 STRIDE_ON_CONV2 = "You put the stride on the second convolution; in ResNet's basic block conv1 carries the stride and conv2 has stride 1."
 EPS_OUTSIDE = "You put EPS outside the square root in BN: (z − mean) / √(var + EPS)."
+NO_INNER_RELU = (
+    "The ReLU after the first BN is missing: the main branch is conv1 → BN1 → ReLU → conv2 → BN2, and "
+    "the second ReLU comes after the addition."
+)
 NO_SQRT = (
     "Your BN divides by var + EPS, not by its square root: BN scales by the standard deviation, "
     "(z − mean) / √(var + EPS)."
@@ -103,7 +107,8 @@ def _block(case: Case, **change: object) -> np.ndarray:
             return block(ref.tensor(x)).numpy()
 
     s1, s2 = (1, stride) if change.get("stride_on_conv2") else (stride, 1)
-    main = np.maximum(bn(conv(x, params["conv1"], stride=s1, padding=1), "bn1"), 0.0)
+    main = bn(conv(x, params["conv1"], stride=s1, padding=1), "bn1")
+    main = main if change.get("no_inner_relu") else np.maximum(main, 0.0)
     main = conv(main, params["conv2"], stride=s2, padding=1)
     main = main if change.get("add_before_bn") else bn(main, "bn2")
     if change.get("relu_before_add"):
@@ -180,6 +185,7 @@ CHECK = ExerciseCheck(
                 Misconception(STRIDE_ON_CONV2, _variant(stride_on_conv2=True)),
                 Misconception(EPS_OUTSIDE, _variant(eps_outside=True)),
                 Misconception(NO_SQRT, _variant(no_sqrt=True)),
+                Misconception(NO_INNER_RELU, _variant(no_inner_relu=True)),
                 Misconception(RELU_ON_BRANCHES, _variant(relu_on_branches=True)),
                 Misconception(ADD_BEFORE_BN, _variant(add_before_bn=True)),
             ),
