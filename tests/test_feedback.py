@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.conftest import SOLUTIONS
@@ -210,3 +211,17 @@ def test_check_file_outside_the_workspace_finds_earlier_exercises(workspace: Pat
         catch_exceptions=False,
     )
     assert result.exit_code == 0, result.output
+
+
+def test_a_constant_factor_is_named_whatever_the_formula() -> None:
+    from tutor.checking import scale
+
+    right = np.array([[1.0, -2.0], [0.0, 4.0]])
+    # The factor may change with the input (kh instead of kh·kw is off by kw): each is a multiple.
+    assert "1/4 times" in scale.explain([(right, right / 4), (2 * right, right / 3)])
+    assert "opposite sign" in scale.explain([(right, -right)])
+    # Right items of a tuple are left out of the sentence.
+    assert "of your db is" in scale.explain([((right, right), (right, 2 * right))], ("dw", "db"))
+    assert scale.explain([(right, right + 1)]) is None  # not a multiple
+    assert scale.explain([(right, 2 * right), (right, right + 1)]) is None  # not on every input
+    assert scale.explain([(np.array([0.0, 3.0]), np.array([0.0, 6.0]))]) is None  # one number says little

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from tutor.catalog import Exercise
-from tutor.checking import crashes, messages, output_size
+from tutor.checking import crashes, messages, output_size, scale
 from tutor.checking.compare import Mismatch, format_value, worst_leading_index
 from tutor.checking.isolation import Isolation
 from tutor.checking.reproduce import snippet
@@ -534,6 +534,8 @@ class _Run:
         diagnosis = self.diagnose(prop, failure.case, failure.got, failures) or mismatch.diagnosis
         if mismatch.status is Status.WRONG_SHAPE and prop.geometry is not None:
             diagnosis = self._size_or_value(prop, failure, failures, diagnosis)
+        if diagnosis is None and mismatch.status is Status.FAILED:
+            diagnosis = self._scaled(prop, failure, failures)
         if diagnosis is None and mismatch.status is Status.NOT_FINITE:
             diagnosis = prop.not_finite
         if diagnosis is None and mismatch.status is Status.ERROR and failure.error:
@@ -547,6 +549,20 @@ class _Run:
             diagnosis,
             weight=prop.weight,
         )
+
+    @staticmethod
+    def _scaled(prop: Property, failure: _Failure, failures: list[tuple[Case, Any]]) -> str | None:
+        """A constant factor off on the shrunk input and on up to ten other failures (scale.py)."""
+        if prop.expect is None or failure.got is None:
+            return None
+        seen = [(failure.case, failure.got)] + [
+            (c, g) for c, g in failures if c is not failure.case and g is not None
+        ][-10:]
+        try:
+            pairs = [(prop.expect(c), g) for c, g in seen]
+        except Exception:  # a reference undefined for some case: no claim
+            return None
+        return scale.explain(pairs, tuple(getattr(prop.comparison, "names", ())))
 
     def _size_or_value(
         self, prop: Property, failure: _Failure, failures: list[tuple[Case, Any]], value: str | None
