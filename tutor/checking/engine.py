@@ -762,7 +762,8 @@ def _where_reproduced(prop: Property, case: Case, predicted: Any, got: Any) -> A
     prediction's, so the mistake must still show in at least one item."""
     items = getattr(prop.comparison, "items", None)
     if not (
-        items
+        getattr(prop.comparison, "separable", False)
+        and items
         and isinstance(predicted, tuple)
         and isinstance(got, tuple | list)
         and len(predicted) == len(got) == len(items)
