@@ -30,7 +30,11 @@ def factor(expected: Any, got: Any) -> float | None:
         have = np.asarray(got, dtype=np.float64)
     except (TypeError, ValueError):
         return None
-    if want.shape != have.shape or want.size < 2 or not (np.isfinite(want).all() and np.isfinite(have).all()):
+    if (
+        want.shape != have.shape
+        or have.ndim == 0
+        or not (np.isfinite(want).all() and np.isfinite(have).all())
+    ):
         return None
     scale = float(np.abs(want).max())
     nonzero = np.abs(want) > 1e-9 * max(scale, 1e-300)
@@ -45,10 +49,11 @@ def factor(expected: Any, got: Any) -> float | None:
 
 
 def _evidence(expected: Any) -> int:
-    """How many non-zero reference values a pair offers (an elementwise factor needs several)."""
+    """How many non-zero reference values beyond the first of each array a pair offers: a factor
+    is only tested where one array has two or more."""
     items = expected if isinstance(expected, tuple) else (expected,)
     try:
-        return sum(int(np.count_nonzero(np.asarray(item, dtype=np.float64))) for item in items)
+        return sum(max(0, int(np.count_nonzero(np.asarray(item, dtype=np.float64))) - 1) for item in items)
     except (TypeError, ValueError):
         return 0
 
@@ -94,8 +99,8 @@ def explain(pairs: list[tuple[Any, Any]], names: tuple[str, ...] = ()) -> str | 
         other = _factors(expected, got, names)
         if other is None or other.keys() != first.keys():
             return None
-    if sum(_evidence(expected) for expected, _ in pairs) < 3:
-        return None  # one or two numbers are a multiple of anything: not enough to say so
+    if sum(_evidence(expected) for expected, _ in pairs) < 2:
+        return None  # a lone number is a multiple of anything: it takes two in one array to say so
     what = "output" if list(first) == [""] else " and ".join(first)
     if all(np.isclose(c, -1.0) for c in first.values()):
         return NEGATED.format(what=what)
