@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.conftest import SOLUTIONS
@@ -36,6 +37,10 @@ def test_right_shape_is_not_named() -> None:
         (Geometry(n=(10, 10), f=(3, 3), s=(2, 2), p=(0, 0)), (5, 5), output_size.ROUND),
         (Geometry(n=(9, 9), f=(2, 2), s=(3, 3), p=(0, 0)), (4, 4), output_size.CEIL),
         (Geometry(n=(7, 6), f=(3, 3), s=(1, 1), p=(0, 0)), (4, 3), output_size.NO_PLUS_ONE),
+        # The + 1 left out of h_out's line only: the width is right.
+        (Geometry(n=(7, 7), f=(3, 3), s=(1, 1), p=(0, 0)), (4, 5), output_size.NO_PLUS_ONE),
+        # n + p on both axes (7, 5) is named so, though the width alone would also fit "one short".
+        (Geometry(n=(7, 6), f=(3, 3), s=(1, 1), p=(2, 1)), (7, 5), output_size.PADDING_ONCE),
     ],
 )
 def test_output_size_misconceptions_are_named(geometry: Geometry, got: tuple, text: str) -> None:
@@ -76,6 +81,27 @@ def test_crashes_are_explained() -> None:
         "frames": frame("out = out + b"),
     }
     assert crashes.explain(bias, _Case({"b": [1.0, 2.0]})) == crashes.BIAS_SHAPE
+    negative = {
+        "type": "ValueError",
+        "message": "negative dimensions are not allowed",
+        "frames": frame("out = np.zeros((n, c_out, h_out, w_out))"),
+    }
+    assert crashes.explain(negative, _Case(case)) == crashes.NEGATIVE_SIZE
+    branches = {
+        "type": "ValueError",
+        "message": "operands could not be broadcast together with shapes (1,4,2,2) (1,4,4,4)",
+        "frames": frame("return np.maximum(out + shortcut, 0.0)"),
+    }
+    assert crashes.explain(branches, _Case(case)) == crashes.BRANCHES_DIFFER
+    reduced = {
+        "type": "ValueError",
+        "message": "could not broadcast input array from shape (1,2) into shape (1,1)",
+        "frames": frame("out[:, :, i, j] = window.max(axis=(1, 2))"),
+    }
+    assert crashes.explain(reduced, _Case(case)) == crashes.REDUCED_WRONG_AXES
+    # A window that runs short multiplies badly: that is not a reduction stored into the wrong shape.
+    short = dict(reduced, message="operands could not be broadcast together with shapes (2,2) (3,3)")
+    assert crashes.explain(short, _Case(case)) is None
 
 
 def test_sentences_name_the_item_of_a_tuple() -> None:
@@ -185,3 +211,17 @@ def test_check_file_outside_the_workspace_finds_earlier_exercises(workspace: Pat
         catch_exceptions=False,
     )
     assert result.exit_code == 0, result.output
+
+
+def test_a_constant_factor_is_named_whatever_the_formula() -> None:
+    from tutor.checking import scale
+
+    right = np.array([[1.0, -2.0], [0.0, 4.0]])
+    # The factor may change with the input (kh instead of kh·kw is off by kw): each is a multiple.
+    assert "1/4 times" in scale.explain([(right, right / 4), (2 * right, right / 3)])
+    assert "opposite sign" in scale.explain([(right, -right)])
+    # Right items of a tuple are left out of the sentence.
+    assert "of your db is" in scale.explain([((right, right), (right, 2 * right))], ("dw", "db"))
+    assert scale.explain([(right, right + 1)]) is None  # not a multiple
+    assert scale.explain([(right, 2 * right), (right, right + 1)]) is None  # not on every input
+    assert scale.explain([(np.array([0.0, 3.0]), np.array([0.0, 6.0]))]) is None  # one number says little

@@ -36,6 +36,24 @@ CONCATENATE_SIZES = (
     "N, H and W (check each branch's padding and stride) so that they stack along the channel axis."
 )
 
+NEGATIVE_SIZE = (
+    "An array size came out negative, so NumPy could not create it: on this input an output size "
+    "⌊(n + 2p − f) / s⌋ + 1 is below zero, the kernel being larger than the padded input. That "
+    "happens when a layer gets less padding than the statement gives it (or none): check the "
+    "padding you pass to each convolution or pooling."
+)
+BRANCHES_DIFFER = (
+    "The main branch and the shortcut have different shapes, so they cannot be added: both must be "
+    "(N, C_out, H_out, W_out). Check that each 3×3 convolution has padding 1 (it keeps the size), "
+    "that the stride is applied once in the main branch and also in the projection, and that the "
+    "projection is used whenever the channels or the size change."
+)
+REDUCED_WRONG_AXES = (
+    "The result of your reduction does not fit where you stored it: you reduced over other axes "
+    "than the window's. A window cut from (N, C, H, W) is (N, C, kh, kw): reduce over axis=(2, 3), "
+    "so that one value per image and channel remains."
+)
+
 _FLOAT_AS_INT = re.compile(
     r"'(numpy\.)?float(64|32)?' object cannot be interpreted as an integer"
     r"|slice indices must be integers"
@@ -45,6 +63,8 @@ _FLOAT_AS_INT = re.compile(
     r"|cannot be interpreted as an integer"
 )
 _BROADCAST = re.compile(r"could not be broadcast|could not broadcast")
+_SHORTCUT = re.compile(r"\b(shortcut|identity|skip|residual|sc)\b|\+\s*x\b|\bx\s*\+")
+_REDUCTION = re.compile(r"\b(max|mean|sum|min|average)\s*\([^()]*axis\s*=|\.(max|mean|sum|min)\(\s*axis")
 _BIAS = re.compile(r"\b(b|bias|biases|b_\w+|\w+_b)\b")
 
 
@@ -84,6 +104,16 @@ def explain(error: dict, case: Any, geometry: Any = None) -> str | None:
         )
         if detail and stopped:
             return STRIDE_MUST_DIVIDE.format(detail=detail)
+    if kind == "ValueError" and "negative dimensions are not allowed" in message:
+        return NEGATIVE_SIZE
+    broadcast = kind == "ValueError" and (_BROADCAST.search(message) or "non-broadcastable" in message)
+    if broadcast and "+" in line and _SHORTCUT.search(line) and not _BIAS.search(line):
+        return BRANCHES_DIFFER
+    stored = kind == "ValueError" and (
+        "could not broadcast input array" in message or "non-broadcastable" in message
+    )
+    if stored and "=" in line and _REDUCTION.search(line):
+        return REDUCED_WRONG_AXES
     adds_bias = "+" in line and _BIAS.search(line) and (case.get("b") is not None or "bias" in line)
     if kind == "ValueError" and _BROADCAST.search(message) and adds_bias:
         return BIAS_SHAPE

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from tutor.catalog import Exercise
-from tutor.checking import crashes, messages, output_size
+from tutor.checking import crashes, messages, output_size, scale
 from tutor.checking.compare import Mismatch, format_value, worst_leading_index
 from tutor.checking.isolation import Isolation
 from tutor.checking.reproduce import snippet
@@ -578,6 +578,10 @@ class _Run:
         diagnosis = self.diagnose(prop, failure.case, failure.got, failures) or mismatch.diagnosis
         if mismatch.status is Status.WRONG_SHAPE and prop.geometry is not None:
             diagnosis = self._size_or_value(prop, failure, failures, diagnosis)
+        if diagnosis is None and mismatch.status is Status.FAILED:
+            diagnosis = self._scaled(prop, failure, failures)
+        if diagnosis is None and mismatch.status is Status.NOT_FINITE:
+            diagnosis = prop.not_finite
         if diagnosis is None and mismatch.status is Status.ERROR and failure.error:
             diagnosis = crashes.explain(failure.error, failure.case, prop.geometry)
         return PropertyResult(
@@ -589,6 +593,20 @@ class _Run:
             diagnosis,
             weight=prop.weight,
         )
+
+    @staticmethod
+    def _scaled(prop: Property, failure: _Failure, failures: list[tuple[Case, Any]]) -> str | None:
+        """A constant factor off on the shrunk input and on up to ten other failures (scale.py)."""
+        if prop.expect is None or failure.got is None:
+            return None
+        seen = [(failure.case, failure.got)] + [
+            (c, g) for c, g in failures if c is not failure.case and g is not None
+        ][-10:]
+        try:
+            pairs = [(prop.expect(c), g) for c, g in seen]
+        except Exception:  # a reference undefined for some case: no claim
+            return None
+        return scale.explain(pairs, tuple(getattr(prop.comparison, "names", ())))
 
     def _size_or_value(
         self, prop: Property, failure: _Failure, failures: list[tuple[Case, Any]], value: str | None
@@ -631,7 +649,7 @@ class _Run:
             return None
         others = [(c, g) for c, g in failures if c is not case and g is not None][-10:]
         passes = list(getattr(self, "_passes", ()))[-10:]
-        best: tuple[int, str] | None = None
+        best: tuple[tuple[int, bool], str] | None = None
         for misconception in prop.misconceptions:
             if not self._predicts(prop, misconception, case, got, must_differ=True):
                 continue
@@ -641,14 +659,20 @@ class _Run:
             contradicted = sum(
                 not self._predicts(prop, misconception, c, g, must_differ=False) for c, g in passes
             )
-            score = explained - contradicted
+            # On a tie, the one that reproduces every item of a tuple beats one that needs the
+            # student's right items to stand in for some of its own (see _where_reproduced).
+            whole = self._predicts(prop, misconception, case, got, must_differ=True, partly=False)
+            score = (explained - contradicted, whole)
             if best is None or score > best[0]:
                 best = (score, misconception.message)
         return best[1] if best else None
 
     @staticmethod
-    def _predicts(prop: Property, misconception: Any, case: Case, got: Any, must_differ: bool) -> bool:
-        """Does the misconception reproduce `got`? With must_differ, it must also differ from the truth."""
+    def _predicts(
+        prop: Property, misconception: Any, case: Case, got: Any, must_differ: bool, partly: bool = True
+    ) -> bool:
+        """Does the misconception reproduce `got`? With must_differ, it must also differ from the truth.
+        With partly, a tuple is reproduced if the student's items are each the prediction's or right."""
         try:
             predicted = misconception.predict(case)
         except Exception:  # a prediction undefined for this case (e.g. impossible shape)
@@ -656,6 +680,8 @@ class _Run:
         if predicted is None:
             return False
         try:
+            if partly:
+                predicted = _where_reproduced(prop, case, predicted, got)
             if not prop.comparison.equivalent(predicted, got):
                 return False
             return not must_differ or not prop.comparison.equivalent(prop.expect(case), predicted)  # type: ignore[misc]
@@ -774,6 +800,27 @@ _CONTINUING_VERBS = (
 def _continues(what: str) -> bool:
     """Does `what` read on from "conv2d in exercises/conv2d.py …" (it starts with a verb)?"""
     return what.startswith(_CONTINUING_VERBS)
+
+
+def _where_reproduced(prop: Property, case: Case, predicted: Any, got: Any) -> Any:
+    """A misconception about several results of a tuple (dgamma and dbeta not summed) also explains
+    a student who made it in only some of them: the student's items that are right stand in for the
+    prediction's, so the mistake must still show in at least one item."""
+    items = getattr(prop.comparison, "items", None)
+    if not (
+        getattr(prop.comparison, "separable", False)
+        and items
+        and isinstance(predicted, tuple)
+        and isinstance(got, tuple | list)
+        and len(predicted) == len(got) == len(items)
+        and prop.expect is not None
+    ):
+        return predicted
+    expected = prop.expect(case)
+    return tuple(
+        guess if comparison.equivalent(guess, have) else right
+        for comparison, guess, have, right in zip(items, predicted, got, expected)
+    )
 
 
 def _size_formulas(prop: Property, case: Case, got_shape: tuple) -> list[str]:

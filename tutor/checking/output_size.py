@@ -139,6 +139,24 @@ FORMULAS: tuple[tuple[str, Callable[[Geometry, int], int]], ...] = (
 )
 
 
+# Formulas a student applies to each axis on its own line (h_out = …, w_out = …): the bug may sit
+# on one line only, so one axis may follow the formula while the other is right.
+_PER_AXIS = (ROUND, CEIL, NO_PLUS_ONE, PADDING_ONCE, PADDING_IGNORED, STRIDE_IGNORED)
+
+
+def _gives(g: Geometry, text: str, formula: Formula, have: tuple, one_axis: bool = False) -> bool:
+    """Does the formula give `have` on both axes (or, with one_axis, on one axis, the other right)?"""
+    sizes = tuple(formula(g, axis) for axis in (0, 1))
+    if not one_axis:
+        return sizes == have
+    if text not in _PER_AXIS:
+        return False
+    right = tuple(_floor(*_size(g, axis)) for axis in (0, 1))
+    return any(
+        have[axis] == sizes[axis] != right[axis] and have[1 - axis] == right[1 - axis] for axis in (0, 1)
+    )
+
+
 def matching(g: Geometry, got: tuple) -> list[str]:
     """Every formula that gives the student's (H_out, W_out) (the last two axes of `got`), in order,
     when that differs from the right size."""
@@ -147,13 +165,17 @@ def matching(g: Geometry, got: tuple) -> list[str]:
     have = tuple(got[-2:])
     if have == tuple(_floor(*_size(g, axis)) for axis in (0, 1)):
         return []
-    found = []
-    for text, formula in FORMULAS:
-        try:
-            if text not in found and tuple(formula(g, axis) for axis in (0, 1)) == have:
-                found.append(text)
-        except (ZeroDivisionError, ValueError, TypeError):
-            continue
+    found: list[str] = []
+    # A formula on one axis only is a guess of last resort: on both axes, the evidence is stronger.
+    for one_axis in (False, True):
+        for text, formula in FORMULAS:
+            try:
+                if text not in found and _gives(g, text, formula, have, one_axis):
+                    found.append(text)
+            except (ZeroDivisionError, ValueError, TypeError):
+                continue
+        if found:
+            break
     return found
 
 
@@ -164,12 +186,13 @@ def name_output_size(g: Geometry, expected: tuple, got: tuple) -> str | None:
     have = tuple(got[-2:])
     if have == tuple(expected[-2:]):
         return None
-    for text, formula in FORMULAS:
-        try:
-            if tuple(formula(g, axis) for axis in (0, 1)) == have:
-                return text
-        except (ZeroDivisionError, ValueError, TypeError):
-            continue
+    for one_axis in (False, True):
+        for text, formula in FORMULAS:
+            try:
+                if _gives(g, text, formula, have, one_axis):
+                    return text
+            except (ZeroDivisionError, ValueError, TypeError):
+                continue
     return None
 
 

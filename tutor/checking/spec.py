@@ -99,6 +99,9 @@ class Property:
     geometry: Callable[[Case], Any] | None = None
     """For a sliding-window output: the case's sizes, kernel, stride and padding as an
     output_size.Geometry, so a wrong output size and an output-size crash can be named."""
+    not_finite: str | None = None
+    """The diagnosis when the output holds inf or nan where the reference is finite and no
+    misconception reproduces it exactly (e.g. an exp that overflows, in whatever formula)."""
     simplify_arrays: bool = True
     """After shrinking, zero out array elements that do not matter to the failure (set False
     when zeros would make an input invalid, e.g. probabilities that must sum to one)."""

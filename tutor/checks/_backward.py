@@ -93,6 +93,21 @@ def outputs(**items: Comparison) -> TupleComparison:
     return TupleComparison(tuple(items), tuple(items.values()))
 
 
+NEGATIVE_CROP = (
+    "Your dx is cropped with negative ends, dx_pad[:, :, p:-p, ...]: when p = 0 that slice is empty "
+    "(-0 is 0, so it stops before it starts). Crop with explicit ends, "
+    "dx = dx_pad[:, :, ph : ph + H, pw : pw + W]."
+)
+
+
+def cropped_with_negative_ends(dx_pad: np.ndarray, padding: Any) -> np.ndarray | None:
+    """dx_pad[:, :, ph:-ph, pw:-pw] as NumPy runs it: empty along an axis whose padding is 0."""
+    ph, pw = ref.pair(padding)
+    if ph and pw:
+        return None  # then the slice is right
+    return dx_pad[:, :, ph:-ph, pw:-pw]
+
+
 def pool_backward_by_hand(
     dout: np.ndarray,
     x: np.ndarray,

@@ -136,6 +136,19 @@ CEIL = (
 )
 
 
+WHOLE_WINDOW = (
+    "Every image and channel got the same value: you reduced the whole window slice, which is "
+    "(N, C, kh, kw), to one number. Pool each (image, channel) plane on its own: reduce over "
+    "axis=(2, 3) only."
+)
+
+
+def whole_window(reduce: Callable[[np.ndarray], Any], fill: float) -> Misconception:
+    """A reduction with no axis (window.max(), np.mean(window)) over the (N, C, kh, kw) slice."""
+    by_hand = window_pool(lambda w: np.full(w.shape[:2], reduce(w)), fill)
+    return Misconception(WHOLE_WINDOW, variant(by_hand))
+
+
 def argument_misconceptions(by_hand: Pool, padding_ignored: str) -> tuple[Misconception, ...]:
     """Mistakes with stride, padding and the (h, w) pairs, shared by every pooling exercise.
 
@@ -164,6 +177,14 @@ def argument_misconceptions(by_hand: Pool, padding_ignored: str) -> tuple[Miscon
             ),
         ),
         Misconception(CEIL, variant(by_hand, ceil=True)),
+        Misconception(
+            ref.WINDOW_NOT_STRIDED,
+            ref.first_windows(
+                variant(by_hand, stride=1),
+                variant(by_hand, stride=default_stride),
+                lambda case: default_stride(arguments(case)),
+            ),
+        ),
     )
 
 

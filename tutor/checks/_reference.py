@@ -32,6 +32,30 @@ def conv2d(
     return out.numpy()
 
 
+WINDOW_NOT_STRIDED = (
+    "Your output has the right size, but your windows move one pixel per step: output (i, j) must "
+    "read the window that starts at row i·sh and column j·sw of the padded input, "
+    "x_pad[..., i*sh : i*sh + kh, j*sw : j*sw + kw]. You used the stride in the output size only."
+)
+
+
+def first_windows(with_stride_one: Any, right_stride: Any, stride_of: Any = None) -> Any:
+    """A student who uses the stride in the output size but starts window (i, j) at (i, j): the
+    stride-1 output, cut to the strided output's size. Takes two predictions of the same case
+    (and, for pooling, where the stride defaults to the kernel size, how to read the stride)."""
+
+    def predict(case: Any) -> np.ndarray | None:
+        stride = stride_of(case) if stride_of else case.get("stride", 1) or 1
+        if pair(stride) == (1, 1):
+            return None
+        full, size = with_stride_one(case), np.shape(right_stride(case))
+        if full.shape[-2] < size[-2] or full.shape[-1] < size[-1]:
+            return None
+        return full[..., : size[-2], : size[-1]]
+
+    return predict
+
+
 def explain_output_size(axis_names: tuple[str, str] = ("height", "width")) -> Any:
     """A shape explainer for properties whose output is (..., H_out, W_out) of a convolution."""
 

@@ -79,6 +79,10 @@ class TupleComparison(Comparison):
 
     names: tuple[str, ...]
     items: tuple[Comparison, ...]
+    separable: bool = True
+    """Can one item be wrong while the others are right, as dx, dw and db can? Then a misconception
+    about several items also explains a student who made it in some of them (engine._where_reproduced).
+    False when the items are made together (dropout's out and its mask)."""
 
     def compare(self, expected: Any, got: Any) -> Mismatch | None:
         wanted = f"a tuple ({', '.join(self.names)})"

@@ -24,6 +24,10 @@ SIGMOID_OVERFLOW = (
     "exp(x) overflowed to inf for x > 709, and inf/inf is nan. Compute exp only of non-positive numbers: "
     "for x ≥ 0 use 1/(1 + exp(−x)), for x < 0 use exp(x)/(1 + exp(x)) (np.where on two safe branches)."
 )
+SIGMOID_TANH = (
+    "You used 0.5·(1 + tanh(x)): the identity halves x first, σ(x) = 0.5·(1 + tanh(x/2)). "
+    "Or compute 1/(1 + exp(−x)) for x ≥ 0 and exp(x)/(1 + exp(x)) for x < 0."
+)
 SIGMOID_NAIVE_TAIL = (
     "np.exp(−x) overflowed to inf for x < −709 (NumPy warns 'overflow encountered in exp'), so 1/(1 + inf) "
     "became 0, but sigmoid(−720) ≈ 2.03e−313 is not 0. For x < 0 use exp(x)/(1 + exp(x)), which never overflows."
@@ -175,7 +179,11 @@ CHECK = ExerciseCheck(
             function="sigmoid",
             cases=lambda: strategies.activation_cases(bound=800.0),
             expect=_torch(torch.sigmoid),
-            misconceptions=_SIGMOID_MISTAKES,
+            # Not in the tails' property: there 0.5·(1 + tanh(x)) and 1 − σ(−x) both round to 0.
+            misconceptions=(
+                *_SIGMOID_MISTAKES,
+                Misconception(SIGMOID_TANH, _quiet(lambda x: 0.5 * (1 + np.tanh(x)))),
+            ),
             explicit=_explicit_sigmoid,
             max_examples=40,
             weight=0.4,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from tutor.checking import strategies
 from tutor.checking.spec import ExerciseCheck, Misconception, Property
 from tutor.checks import _pooling as pool
@@ -15,6 +17,10 @@ PADDING_IGNORED = (
     "You ignored the padding: pad H and W with `padding` zeros on both sides before sliding the window."
 )
 SUM = "You returned each window's sum: divide it by the window's size kh·kw to get the average."
+FLOOR_DIVISION = (
+    "Your averages are rounded down to whole numbers: `//` is floor division. Divide with `/` "
+    "(keep `//` for sizes and indices)."
+)
 MAX = "You took each window's max; average pooling returns the mean of the window."
 
 _TORCH = pool.torch_pool("avg")
@@ -39,6 +45,8 @@ CHECK = ExerciseCheck(
                 *pool.argument_misconceptions(_BY_HAND, PADDING_IGNORED),
                 Misconception(SUM, _sum),
                 Misconception(MAX, pool.variant(pool.torch_pool("max"))),
+                Misconception(FLOOR_DIVISION, lambda case: np.floor(_TORCH(**pool.arguments(case)))),
+                pool.whole_window(np.mean, 0.0),
             ),
             explicit=pool.explicit,
             explain_shape=pool.explain_shape,

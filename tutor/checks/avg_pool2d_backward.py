@@ -24,6 +24,10 @@ OVERWRITTEN = (
 )
 STRIDE_ONE = "Your stride defaulted to 1. When stride is None it equals the kernel size, as in avg_pool2d's forward pass."
 PADDED_BORDER = "Your dx kept the padded border: crop it, dx = dx_pad[:, :, ph : ph + H, pw : pw + W], so dx has the shape x_shape."
+ONE_SIDE_OF_WINDOW = (
+    "You divided dout by one side of the window (kh or kw) only: the mean is over all kh·kw cells, "
+    "so each cell gets dout / (kh·kw)."
+)
 AS_MAX = "You sent each window's dout to one cell, like max pooling. Every cell of the window contributed 1/(kh·kw) of the mean, so every cell gets dout / (kh·kw)."
 
 
@@ -122,6 +126,20 @@ CHECK = ExerciseCheck(
                 Misconception(STRIDE_ONE, _when_stride_omitted(_by_hand(stride=1))),
                 Misconception(PADDED_BORDER, _by_hand(crop=False)),
                 Misconception(AS_MAX, _by_hand(share=_first_cell)),
+                Misconception(
+                    ONE_SIDE_OF_WINDOW,
+                    _by_hand(share=lambda w, g: np.broadcast_to(g[:, :, None, None] / w.shape[2], w.shape)),
+                ),
+                Misconception(
+                    ONE_SIDE_OF_WINDOW,
+                    _by_hand(share=lambda w, g: np.broadcast_to(g[:, :, None, None] / w.shape[3], w.shape)),
+                ),
+                Misconception(
+                    grad.NEGATIVE_CROP,
+                    lambda case: grad.cropped_with_negative_ends(
+                        _by_hand(crop=False)(case), case.get("padding", 0)
+                    ),
+                ),
             ),
             explicit=_explicit,
             max_examples=80,

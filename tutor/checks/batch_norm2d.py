@@ -96,6 +96,7 @@ def _variant(
     spread: str = "std",
     eps_value: float | None = None,
     beta_scaled: bool = False,
+    last_axis: bool = False,
 ):  # noqa: ANN202 - builds the misconception table
     def predict(case: Case) -> np.ndarray:
         x, gamma, beta = case["x"], case["gamma"], case["beta"]
@@ -118,6 +119,11 @@ def _variant(
         if not affine:
             return x_hat
         g, b = (beta, gamma) if swap else (gamma, beta)
+        if last_axis:  # gamma * x_hat + beta as written: NumPy lines (C,) up with the width
+            try:
+                return g * x_hat + b
+            except ValueError:  # the shapes do not broadcast: that student's code crashes
+                return None
         if beta_scaled:
             return g[None, :, None, None] * (x_hat + b[None, :, None, None])
         return g[None, :, None, None] * x_hat + b[None, :, None, None]
@@ -172,6 +178,7 @@ CHECK = ExerciseCheck(
                 Misconception(EPS_ARGUMENT_IGNORED, _variant(eps_value=1e-5)),
                 Misconception(SPATIAL_AXIS_MISSING, _variant(axes=(0, 2))),
                 Misconception(SPATIAL_AXIS_MISSING, _variant(axes=(0, 3))),
+                Misconception(GAMMA_ON_LAST_AXIS, _variant(last_axis=True)),
             ),
             explicit=_explicit,
             explain_shape=_explain_shape,

@@ -33,6 +33,15 @@ NOT_SUMMED = (
     "Your dgamma or dbeta is not summed over the batch and the positions: γ_c and β_c are shared by all N·H·W "
     "values of channel c, so dbeta = dout.sum(axis=(0, 2, 3)) and dgamma = (dout · x̂).sum(axis=(0, 2, 3))."
 )
+AVERAGED = (
+    "Your dgamma or dbeta is averaged: γ_c and β_c are shared by all N·H·W values of channel c, so "
+    "their gradients are the SUM of those values' gradients, dbeta = dout.sum(axis=(0, 2, 3)) "
+    "(any averaging of the loss is already inside dout)."
+)
+EPS_OUTSIDE = (
+    "You added eps outside the square root, 1/(√σ² + ε): BatchNorm divides by √(σ² + ε), eps inside "
+    "the root, in the forward pass and so in the backward pass too."
+)
 SWAPPED = "You swapped dgamma and dbeta: dgamma = Σ dout · x̂ (gamma multiplies x̂) and dbeta = Σ dout."
 DGAMMA_FROM_X = "Your dgamma uses x instead of the normalised x̂: gamma multiplies x̂, so dgamma = Σ dout · x̂."
 EPS_IGNORED = "You ignored the eps argument (your code uses 1e-5 whatever eps is passed): use √(σ² + eps)."
@@ -59,7 +68,7 @@ def _unbiased_autograd(case: Case) -> tuple[np.ndarray, ...]:
     return grad.gradients(forward, [case["x"], case["gamma"], np.zeros(len(case["gamma"]))], case["dout"])
 
 
-def _formula(mean_term: bool = True, variance_term: bool = True, ddof: int = 0):  # noqa: ANN202
+def _formula(mean_term: bool = True, variance_term: bool = True, ddof: int = 0, eps_outside: bool = False):  # noqa: ANN202
     """The compact formula dx = γ/√(σ²+ε) · (dout − mean(dout) − x̂ · mean(dout · x̂)), with terms left out."""
 
     def predict(case: Case) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -69,7 +78,7 @@ def _formula(mean_term: bool = True, variance_term: bool = True, ddof: int = 0):
             return None  # type: ignore[return-value]
         mu = x.mean(axis=AXES, keepdims=True)
         var = ((x - mu) ** 2).sum(axis=AXES, keepdims=True) / (count - ddof)
-        inv = 1.0 / np.sqrt(var + _eps(case))
+        inv = 1.0 / (np.sqrt(var) + _eps(case)) if eps_outside else 1.0 / np.sqrt(var + _eps(case))
         x_hat = (x - mu) * inv
         g = dout * gamma
         dx = g.copy()
@@ -160,6 +169,14 @@ CHECK = ExerciseCheck(
                 ),
                 Misconception(DGAMMA_FROM_X, _with(dgamma=lambda c, xh: (c["dout"] * c["x"]).sum(axis=AXES))),
                 Misconception(EPS_IGNORED, lambda case: _expect(case, eps=1e-5)),
+                Misconception(
+                    AVERAGED,
+                    _with(
+                        dgamma=lambda c, xh: (c["dout"] * xh).mean(axis=AXES),
+                        dbeta=lambda c, xh: c["dout"].mean(axis=AXES),
+                    ),
+                ),
+                Misconception(EPS_OUTSIDE, _formula(eps_outside=True)),
             ),
             explicit=_explicit,
             max_examples=60,

@@ -30,6 +30,18 @@ NO_INNER_RELU = (
     "A ReLU is missing inside the main branch: BN1 and BN2 are each followed by a ReLU; only BN3 is not "
     "(its ReLU comes after the addition)."
 )
+NO_SQRT = (
+    "Your BN divides by var + EPS, not by its square root: BN scales by the standard deviation, "
+    "(z − mean) / √(var + EPS)."
+)
+RELU_ON_BRANCHES = (
+    "You applied a ReLU to each branch and then added them: the main branch (after BN3, with no ReLU) "
+    "is added to the shortcut as it is, and one ReLU follows the sum: ReLU(main + shortcut)."
+)
+ADD_BEFORE_BN = (
+    "You added the shortcut before BN3, so BN also normalised the shortcut: the shortcut joins after "
+    "the main branch's last BN, ReLU(BN3(conv3(...)) + shortcut)."
+)
 STRIDE_ON_CONV1 = (
     "You put the stride on the first 1×1 convolution, as the original paper did. This course follows "
     "torchvision's ResNet v1.5: the 3×3 convolution (conv2) carries the stride; conv1 and conv3 have stride 1."
@@ -93,16 +105,20 @@ def _block(case: Case, **change: object) -> np.ndarray:
         else:
             mean, var = params[f"{name}_mean"], params[f"{name}_var"]
         per = lambda v: v[None, :, None, None]  # noqa: E731
-        return per(params[f"{name}_gamma"]) * (z - per(mean)) / np.sqrt(per(var) + EPS) + per(
-            params[f"{name}_beta"]
-        )
+        spread = per(var) + EPS if change.get("no_sqrt") else np.sqrt(per(var) + EPS)
+        return per(params[f"{name}_gamma"]) * (z - per(mean)) / spread + per(params[f"{name}_beta"])
 
     where = str(change.get("stride_on", "conv2"))
     strides = {name: (stride if name == where else 1) for name in ("conv1", "conv2", "conv3")}
-    inner = (lambda z: z) if change.get("no_inner_relu") else (lambda z: np.maximum(z, 0.0))
-    main = inner(bn(ref.conv2d(x, params["conv1"], stride=strides["conv1"]), "bn1"))
-    main = inner(bn(ref.conv2d(main, params["conv2"], stride=strides["conv2"], padding=1), "bn2"))
-    main = bn(ref.conv2d(main, params["conv3"], stride=strides["conv3"]), "bn3")
+    missing = change.get("no_inner_relu")  # True: both inner ReLUs; "bn1" or "bn2": that one
+
+    def inner(z: np.ndarray, after: str) -> np.ndarray:
+        return z if missing in (True, after) else np.maximum(z, 0.0)
+
+    main = inner(bn(ref.conv2d(x, params["conv1"], stride=strides["conv1"]), "bn1"), "bn1")
+    main = inner(bn(ref.conv2d(main, params["conv2"], stride=strides["conv2"], padding=1), "bn2"), "bn2")
+    main = ref.conv2d(main, params["conv3"], stride=strides["conv3"])
+    main = main if change.get("add_before_bn") else bn(main, "bn3")
     if change.get("relu_before_add"):
         main = np.maximum(main, 0.0)
     if "proj" in params and not change.get("ignore_projection"):
@@ -112,7 +128,11 @@ def _block(case: Case, **change: object) -> np.ndarray:
         shortcut = x[:, :, ::stride, ::stride]
     else:
         shortcut = x
+    if change.get("relu_on_branches"):
+        return np.maximum(main, 0.0) + np.maximum(shortcut, 0.0)
     total = main + shortcut
+    if change.get("add_before_bn"):
+        total = bn(total, "bn3")
     return total if change.get("no_final_relu") else np.maximum(total, 0.0)
 
 
@@ -163,6 +183,11 @@ CHECK = ExerciseCheck(
                 Misconception(RELU_BEFORE_ADD, _variant(relu_before_add=True, no_final_relu=True)),
                 Misconception(NO_FINAL_RELU, _variant(no_final_relu=True)),
                 Misconception(NO_INNER_RELU, _variant(no_inner_relu=True)),
+                Misconception(NO_INNER_RELU, _variant(no_inner_relu="bn1")),
+                Misconception(NO_INNER_RELU, _variant(no_inner_relu="bn2")),
+                Misconception(NO_SQRT, _variant(no_sqrt=True)),
+                Misconception(RELU_ON_BRANCHES, _variant(relu_on_branches=True)),
+                Misconception(ADD_BEFORE_BN, _variant(add_before_bn=True)),
                 Misconception(STRIDE_ON_CONV1, _variant(stride_on="conv1")),
                 Misconception(IGNORED_PROJECTION, _variant(ignore_projection=True)),
                 Misconception(PROJECTION_NO_BN, _variant(projection_no_bn=True)),

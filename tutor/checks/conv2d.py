@@ -42,6 +42,10 @@ EDGE_PADDING = (
 ONE_SIDED_PADDING = "You padded only one side of each axis; padding p adds p zeros before and p after."
 
 
+ONE_PADDING_BOTH_AXES = (
+    "You padded both axes with the same number: padding=(ph, pw) pads the height by ph and the width "
+    "by pw, np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))."
+)
 BIAS_LAST_AXIS = (
     "Your bias was added along the last axis (the width), not the channel axis: b has shape (C_out,), "
     "so reshape it to (1, C_out, 1, 1) (b[None, :, None, None]) before adding, or add b[o] to output channel o."
@@ -93,6 +97,19 @@ def _one_sided(case: Case) -> np.ndarray:
     ph, pw = ref.pair(case.get("padding", 0))
     x = np.pad(case["x"], ((0, 0), (0, 0), (ph, 0), (pw, 0)))
     return ref.conv2d(x, case["w"], case.get("b"), case.get("stride", 1), 0)
+
+
+def _padded_with(index: int):  # noqa: ANN202 - np.pad given one of the pair for both axes
+    def predict(case: Case) -> np.ndarray | None:
+        padding = ref.pair(case.get("padding", 0))
+        if padding[0] == padding[1]:
+            return None
+        out, size = _variant(padding=padding[index])(case), _expect(case).shape
+        if out.shape[-2] < size[-2] or out.shape[-1] < size[-1]:
+            return None  # too little padding: that student's windows run short and the code crashes
+        return out[..., : size[-2], : size[-1]]
+
+    return predict
 
 
 def _one_channel(case: Case) -> np.ndarray:
@@ -159,6 +176,9 @@ CHECK = ExerciseCheck(
                 Misconception(EDGE_PADDING, _edge_padded),
                 Misconception(ONE_SIDED_PADDING, _one_sided),
                 Misconception(BIAS_LAST_AXIS, _bias_last_axis),
+                Misconception(ONE_PADDING_BOTH_AXES, _padded_with(0)),
+                Misconception(ONE_PADDING_BOTH_AXES, _padded_with(1)),
+                Misconception(ref.WINDOW_NOT_STRIDED, ref.first_windows(_variant(stride=1), _expect)),
             ),
             explicit=_explicit,
             explain_shape=ref.explain_output_size(),

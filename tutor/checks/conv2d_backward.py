@@ -15,7 +15,7 @@ DB_NOT_SUMMED = (
     "gradient collects all of them: db = dout.sum(axis=(0, 2, 3)), shape (C_out,)."
 )
 AVERAGED = (
-    "You divided dw and db by the batch size. Any averaging of the loss is already inside dout: "
+    "You divided dw or db by the batch size. Any averaging of the loss is already inside dout: "
     "the gradients of shared parameters are plain sums over the batch."
 )
 NO_DILATION = (
@@ -34,6 +34,11 @@ PADDED_BORDER = (
 OVERWRITTEN = (
     "Your dx overwrites where windows overlap (dx_pad[..., window] = ...). An input pixel inside several "
     "windows feeds several outputs, and its gradient is the SUM of what they send back: use +=."
+)
+WINDOWS_NOT_STRIDED = (
+    "Your windows start at (i, j) instead of (i·sh, j·sw): output pixel (i, j) came from "
+    "x_pad[..., i·sh : i·sh + kh, j·sw : j·sw + kw], so dout[..., i, j] goes back to that window "
+    "(for dx), and dw pairs it with that same window of x_pad."
 )
 NOT_FLIPPED = (
     "Your dx used the kernel unflipped. Sending dout back is a FULL convolution with the kernel rotated by "
@@ -93,6 +98,14 @@ def _dx_padded(case: Case) -> np.ndarray:
     )[0]
 
 
+def _dx_negative_crop(case: Case) -> np.ndarray | None:
+    dout, x, w, stride, padding = _args(case)
+    dx_pad = grad.gradients(
+        lambda x: F.conv2d(x, ref.tensor(w), stride=stride), [_padded(x, padding, padding)], dout
+    )[0]
+    return grad.cropped_with_negative_ends(dx_pad, padding)
+
+
 def _dx_overwritten(case: Case) -> np.ndarray:
     # Windows visited row by row, each one assigning (=) its share: the last window wins.
     dout, x, w, (sh, sw), (ph, pw) = _args(case)
@@ -103,6 +116,18 @@ def _dx_overwritten(case: Case) -> np.ndarray:
             share = np.einsum("no,ocab->ncab", dout[:, :, i, j], w)
             dx_pad[:, :, i * sh : i * sh + kh, j * sw : j * sw + kw] = share
     return dx_pad[:, :, ph : ph + x.shape[2], pw : pw + x.shape[3]]
+
+
+def _first_windows(case: Case) -> tuple[np.ndarray, ...] | None:
+    # The forward pass a student's loops describe: stride-1 windows, as many as the strided output has.
+    dout, x, w, stride, padding = _args(case)
+    if stride == (1, 1):
+        return None
+    h, wd = dout.shape[2:]
+    bias = np.zeros(w.shape[0])
+    return grad.gradients(
+        lambda x, w, b: F.conv2d(x, w, b, padding=padding)[:, :, :h, :wd], [x, w, bias], dout
+    )
 
 
 def _dx_unflipped(case: Case) -> np.ndarray:
@@ -150,6 +175,7 @@ CHECK = ExerciseCheck(
                 Misconception(DB_NOT_SUMMED, _with(db=lambda c: c["dout"].sum(axis=(2, 3)))),
                 Misconception(DB_NOT_SUMMED, _with(db=lambda c: c["dout"].mean(axis=0).sum(axis=(1, 2)))),
                 Misconception(DB_NOT_SUMMED, _with(db=lambda c: c["dout"][0].sum(axis=(1, 2)))),
+                Misconception(DB_NOT_SUMMED, _with(db=lambda c: c["dout"].sum(axis=0))),
                 Misconception(
                     AVERAGED,
                     _with(dw=lambda c: _expect(c)[1] / len(c["x"]), db=lambda c: _expect(c)[2] / len(c["x"])),
@@ -159,6 +185,8 @@ CHECK = ExerciseCheck(
                 Misconception(PADDED_BORDER, _with(dx=_dx_padded)),
                 Misconception(NOT_FLIPPED, _with(dx=_dx_unflipped)),
                 Misconception(OVERWRITTEN, _with(dx=_dx_overwritten)),
+                Misconception(WINDOWS_NOT_STRIDED, _first_windows),
+                Misconception(grad.NEGATIVE_CROP, _with(dx=_dx_negative_crop)),
             ),
             explicit=_explicit,
             max_examples=80,

@@ -15,6 +15,11 @@ ONE_FILTER = "That is the count for ONE filter: the layer has n_filters of them.
 F_NOT_SQUARED = "The filters are f × f: each has f·f·c_in weights (you used f·c_in)."
 ONE_BIAS = "You added a single bias for the whole layer: every filter has its own bias, so add n_filters."
 BIAS_PER_CHANNEL = "There is one bias per filter (per output channel), not one per input channel."
+PRECEDENCE = (
+    "With bias=False your count is 0: `a + b if bias else 0` reads as `(a + b) if bias else 0`, so the "
+    "whole count drops, not just the biases. Bracket the conditional: n_filters * f * f * c_in + "
+    "(n_filters if bias else 0)."
+)
 
 
 def _measured(case: Case) -> int:
@@ -44,6 +49,7 @@ CHECK = ExerciseCheck(
                 Misconception(F_NOT_SQUARED, _formula(lambda c, f, k, b: f * c * k + (k if b else 0))),
                 Misconception(BIAS_PER_CHANNEL, _formula(lambda c, f, k, b: f * f * c * k + (c if b else 0))),
                 Misconception(ONE_BIAS, _formula(lambda c, f, k, b: f * f * c * k + (1 if b else 0))),
+                Misconception(PRECEDENCE, _formula(lambda c, f, k, b: f * f * c * k + k if b else 0)),
             ),
             explicit=lambda: [
                 Case.of(("c_in", 3), ("f", 5), ("n_filters", 6), label="LeNet-like: 5·5·3·6 + 6 = 456"),

@@ -29,6 +29,23 @@ def _transposed(case: Case) -> np.ndarray:
     return ref.conv2d(case["x"][None, None], case["k"].T[None, None])[0, 0]
 
 
+def _transposed_broadcast(case: Case) -> np.ndarray | None:
+    # `window * k.T` for a kernel that is not square: NumPy broadcasts (1, 3) · (3, 1) to (3, 3)
+    # where the shapes allow it, so the code runs and sums the wrong products.
+    x, k = case["x"], case["k"]
+    kh, kw = k.shape
+    if kh == kw:
+        return None
+    out = np.zeros((x.shape[0] - kh + 1, x.shape[1] - kw + 1))
+    try:
+        for i in range(out.shape[0]):
+            for j in range(out.shape[1]):
+                out[i, j] = np.sum(x[i : i + kh, j : j + kw] * k.T)
+    except ValueError:  # the shapes do not broadcast: that student's code crashes here
+        return None
+    return out
+
+
 def _averaged(case: Case) -> np.ndarray:
     return _expect(case) / case["k"].size
 
@@ -56,6 +73,7 @@ CHECK = ExerciseCheck(
             misconceptions=(
                 Misconception(FLIPPED, _flipped),
                 Misconception(TRANSPOSED, _transposed),
+                Misconception(TRANSPOSED, _transposed_broadcast),
                 Misconception(AVERAGED, _averaged),
             ),
             explicit=_explicit,

@@ -123,6 +123,7 @@ CHECK = ExerciseCheck(
                 Misconception(KERNEL_TRANSPOSED, _variant(w=lambda a: np.swapaxes(a["w"], 2, 3))),
                 Misconception(STRIDE_SWAPPED, _variant(stride=lambda a: _swap(a["stride"]))),
                 Misconception(CEIL_OUTPUT_SIZE, _ceil_size),
+                Misconception(ref.WINDOW_NOT_STRIDED, ref.first_windows(_variant(stride=1), _expect)),
             ),
             explicit=_explicit,
             explain_shape=ref.explain_output_size(),

@@ -115,6 +115,8 @@ class AnyMask:
 class DropoutComparison(TupleComparison):
     """(out, keep); a misconception may predict AnyMask: an output consistent with its own, other mask."""
 
+    separable: bool = False  # out is made from keep: a right keep with a predicted out means nothing
+
     def equivalent(self, expected: Any, got: Any) -> bool:
         if isinstance(got, AnyMask):
             return False

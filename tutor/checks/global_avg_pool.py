@@ -28,6 +28,10 @@ HEIGHT_ONLY = (
 WIDTH_ONLY = "You averaged over the width only (axis 3). Average over the height AND the width: axes (2, 3)."
 CHANNEL_AND_HEIGHT = "You averaged over axes (1, 2), the channels and the height. x is (N, C, H, W): the spatial axes are 2 and 3."
 SUMMED = "You summed the map instead of averaging it: divide by H·W (x.mean(axis=(2, 3)))."
+ONE_SIDE = (
+    "You divided each map's sum by one side of it (H or W) only: the mean is over all H·W positions, "
+    "x.sum(axis=(2, 3)) / (H * W), or x.mean(axis=(2, 3))."
+)
 MAXED = "You took the maximum of each map (global MAX pooling); global average pooling takes the mean."
 SCRAMBLED = (
     "Your values are the means of the wrong groups: reshaping (N, C, H, W) to (C, N, H·W) does not swap the "
@@ -77,6 +81,8 @@ CHECK = ExerciseCheck(
                 Misconception(CHANNEL_AND_HEIGHT, _axes((1, 2))),
                 Misconception(SUMMED, lambda case: case["x"].sum(axis=(2, 3))),
                 Misconception(MAXED, lambda case: case["x"].max(axis=(2, 3))),
+                Misconception(ONE_SIDE, lambda case: case["x"].sum(axis=(2, 3)) / case["x"].shape[2]),
+                Misconception(ONE_SIDE, lambda case: case["x"].sum(axis=(2, 3)) / case["x"].shape[3]),
                 Misconception(SCRAMBLED, _scrambled),
             ),
             explicit=_explicit,

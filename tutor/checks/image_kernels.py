@@ -222,12 +222,10 @@ def _broken(
         f"breaks “{claim}”: {how}, your kernel gives {float(got[index]):.4g}{at}, where {right}. "
         f"Your kernel:\n{format_value(kernel)}"
     )
-    diagnosis = _diagnose(function, kernel)
-    if diagnosis:
-        text += f"\nLikely mistake: {diagnosis}"
     return Mismatch(
         Status.FAILED,
         text,
+        diagnosis=_diagnose(function, kernel),  # shown as the failure's diagnosis, like a misconception
         expected=format_value(expected),
         got=format_value(got),
         worst_index=str(index) if index else None,

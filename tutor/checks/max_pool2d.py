@@ -15,6 +15,11 @@ ZERO_PADDING = (
 PADDING_IGNORED = (
     "You ignored the padding: pad H and W by `padding` on both sides (with −inf) before sliding the window."
 )
+ONLY_PADDING = (
+    "Your output holds −inf: one of your windows covered only padding. Padding p goes on both sides, "
+    "p before and p after (np.pad(..., ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=-np.inf)), "
+    "so every window keeps at least one real pixel."
+)
 AVERAGE = "You averaged each window; max pooling keeps its largest value."
 OVER_CHANNELS = (
     "You took the max across the channels too: pooling works on each (image, channel) plane separately."
@@ -43,11 +48,13 @@ CHECK = ExerciseCheck(
                 ),
                 *pool.argument_misconceptions(_BY_HAND, PADDING_IGNORED),
                 Misconception(AVERAGE, pool.variant(pool.torch_pool("avg"))),
+                pool.whole_window(np.max, -np.inf),
                 Misconception(OVER_CHANNELS, _over_channels),
             ),
             explicit=pool.explicit,
             explain_shape=pool.explain_shape,
             geometry=pool.geometry,
+            not_finite=ONLY_PADDING,
             max_examples=80,
         ),
     )

@@ -140,6 +140,12 @@ CHECK = ExerciseCheck(
                 Misconception(ZERO_PADDING, _by_hand(fill=0.0)),
                 Misconception(STRIDE_ONE, _when_stride_omitted(_by_hand(stride=1))),
                 Misconception(PADDED_BORDER, _by_hand(crop=False)),
+                Misconception(
+                    grad.NEGATIVE_CROP,
+                    lambda case: grad.cropped_with_negative_ends(
+                        _by_hand(crop=False)(case), case.get("padding", 0)
+                    ),
+                ),
             ),
             explicit=_explicit,
             max_examples=80,

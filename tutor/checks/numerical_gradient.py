@@ -42,6 +42,12 @@ ALL_AT_ONCE = (
     "along the all-ones direction, one number. Perturb ONE element at a time, x[i] ± h, the others unchanged."
 )
 
+FIRST_AXIS = (
+    "Your loop runs over the first axis only (for i in range(len(x))): for a 2-D x, x[i] is a whole row, "
+    "so you moved the whole row at once and wrote one slope into all of it. Visit every element, "
+    "for i in np.ndindex(x.shape) (or np.nditer with multi_index)."
+)
+
 VALUES = ArrayComparison(rtol=1e-6, atol=1e-9)
 """Centred differences in float64 are accurate to ~1e-8 on these functions; a forward difference is off by
 about h·f''/2 (5e-6 for f'' = 1 and h = 1e-5). float32 is not enough: its rounding, divided by h, is ~1e-2."""
@@ -136,6 +142,28 @@ def _differences(kind: str = "central", divide: float = 2.0, restore: bool = Tru
     return predict
 
 
+def _first_axis(copy: bool):  # noqa: ANN202
+    """A loop over range(len(x)): each x[i] (a row, for a 2-D x) moved by h as a block. Without
+    a copy, old = x[i] is a view that moves with the row, as NumPy runs that student's code."""
+
+    def predict(case: Case) -> np.ndarray | None:
+        f, h = _scalar(case), case.get("h", 1e-5)
+        x = np.array(case["x"], dtype=np.float64)
+        if x.ndim < 2:
+            return None
+        grad = np.zeros_like(x)
+        for i in range(len(x)):
+            old = x[i].copy() if copy else x[i]
+            x[i] = old + h
+            above = f(x)
+            x[i] = old - h
+            grad[i] = (above - f(x)) / (2 * h)
+            x[i] = old
+        return grad
+
+    return predict
+
+
 def _explicit() -> list[Case]:
     x = np.array([1.0, -2.0, 0.5])
     cube = strategies.GradientProblem("cubic", x, (("a", np.ones(3)),), None)
@@ -168,6 +196,8 @@ CHECK = ExerciseCheck(
                 Misconception(DIVIDED_BY_H, _differences(divide=1.0)),
                 Misconception(NOT_RESTORED, _differences(restore=False)),
                 Misconception(ALL_AT_ONCE, _differences(all_at_once=True)),
+                Misconception(FIRST_AXIS, _first_axis(copy=True)),
+                Misconception(FIRST_AXIS, _first_axis(copy=False)),
             ),
             explicit=_explicit,
             max_examples=60,

@@ -41,6 +41,22 @@ BATCH_STATISTICS = (
 )
 STRIDE_ON_CONV2 = "You put the stride on the second convolution; in ResNet's basic block conv1 carries the stride and conv2 has stride 1."
 EPS_OUTSIDE = "You put EPS outside the square root in BN: (z − mean) / √(var + EPS)."
+NO_INNER_RELU = (
+    "The ReLU after the first BN is missing: the main branch is conv1 → BN1 → ReLU → conv2 → BN2, and "
+    "the second ReLU comes after the addition."
+)
+NO_SQRT = (
+    "Your BN divides by var + EPS, not by its square root: BN scales by the standard deviation, "
+    "(z − mean) / √(var + EPS)."
+)
+RELU_ON_BRANCHES = (
+    "You applied a ReLU to each branch and then added them: the main branch (after its last BN, with no "
+    "ReLU) is added to the shortcut as it is, and one ReLU follows the sum: ReLU(main + shortcut)."
+)
+ADD_BEFORE_BN = (
+    "You added the shortcut before the last BN, so BN also normalised the shortcut: the shortcut joins "
+    "after the main branch's last BN, ReLU(BN(conv(...)) + shortcut)."
+)
 
 CONV2D_PROPERTY = replace(
     conv2d_check.CHECK.properties[0],
@@ -65,6 +81,8 @@ def _block(case: Case, **change: object) -> np.ndarray:
         scale = (
             np.sqrt(var)[None, :, None, None] + EPS
             if change.get("eps_outside")
+            else (var + EPS)[None, :, None, None]
+            if change.get("no_sqrt")
             else np.sqrt(var + EPS)[None, :, None, None]
         )
         return (
@@ -89,8 +107,10 @@ def _block(case: Case, **change: object) -> np.ndarray:
             return block(ref.tensor(x)).numpy()
 
     s1, s2 = (1, stride) if change.get("stride_on_conv2") else (stride, 1)
-    main = np.maximum(bn(conv(x, params["conv1"], stride=s1, padding=1), "bn1"), 0.0)
-    main = bn(conv(main, params["conv2"], stride=s2, padding=1), "bn2")
+    main = bn(conv(x, params["conv1"], stride=s1, padding=1), "bn1")
+    main = main if change.get("no_inner_relu") else np.maximum(main, 0.0)
+    main = conv(main, params["conv2"], stride=s2, padding=1)
+    main = main if change.get("add_before_bn") else bn(main, "bn2")
     if change.get("relu_before_add"):
         main = np.maximum(main, 0.0)
     if change.get("no_shortcut"):
@@ -102,7 +122,11 @@ def _block(case: Case, **change: object) -> np.ndarray:
         shortcut = x[:, :, ::stride, ::stride]
     else:
         shortcut = x
+    if change.get("relu_on_branches"):
+        return np.maximum(main, 0.0) + np.maximum(shortcut, 0.0)
     total = main + shortcut
+    if change.get("add_before_bn"):
+        total = bn(total, "bn2")
     return total if change.get("no_final_relu") else np.maximum(total, 0.0)
 
 
@@ -160,6 +184,10 @@ CHECK = ExerciseCheck(
                 Misconception(BATCH_STATISTICS, _variant(batch_statistics=True)),
                 Misconception(STRIDE_ON_CONV2, _variant(stride_on_conv2=True)),
                 Misconception(EPS_OUTSIDE, _variant(eps_outside=True)),
+                Misconception(NO_SQRT, _variant(no_sqrt=True)),
+                Misconception(NO_INNER_RELU, _variant(no_inner_relu=True)),
+                Misconception(RELU_ON_BRANCHES, _variant(relu_on_branches=True)),
+                Misconception(ADD_BEFORE_BN, _variant(add_before_bn=True)),
             ),
             explicit=_explicit,
             max_examples=30,

@@ -25,6 +25,11 @@ GLOBAL_MAX = (
     "You subtracted the max of the whole array, not of each slice: a slice whose logits are far below the global max "
     "underflows to 0/0. Subtract x.max(axis=axis, keepdims=True)."
 )
+NO_KEEPDIMS = (
+    "You reduced without keepdims=True, so the max or the sum lost its axis and NumPy broadcast it "
+    "against the wrong one: x.max(axis=axis) of shape (N,) meets x of shape (N, K) along K. Keep the "
+    "axis, x.max(axis=axis, keepdims=True), and the same for the sum."
+)
 NO_EXP = "You normalised the logits themselves; softmax exponentiates first: exp(x) / Σ exp(x)."
 LOG_SOFTMAX = (
     "You returned log-softmax (x − logsumexp); softmax is its exp: the values are probabilities in [0, 1]."
@@ -56,6 +61,17 @@ def _quiet(fn):  # noqa: ANN001, ANN202 - the student's formula, computed the wa
 def _stable(x: np.ndarray, axis: int) -> np.ndarray:
     e = np.exp(x - x.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
+
+
+def _without_keepdims(in_max: bool, in_sum: bool):  # noqa: ANN202 - NumPy's broadcasting, as it ran
+    def softmax(x: np.ndarray, axis: int) -> np.ndarray | None:
+        try:
+            e = np.exp(x - x.max(axis=axis, keepdims=not in_max))
+            return e / e.sum(axis=axis, keepdims=not in_sum)
+        except ValueError:  # the shapes do not broadcast: that student's code crashes instead
+            return None
+
+    return softmax
 
 
 def _explicit() -> list[Case]:
@@ -102,8 +118,12 @@ CHECK = ExerciseCheck(
                 Misconception(WRONG_AXIS_FIRST, _quiet(lambda x, a: _stable(x, 0))),
                 Misconception(NO_EXP, _quiet(lambda x, a: x / x.sum(axis=a, keepdims=True))),
                 Misconception(LOG_SOFTMAX, _quiet(lambda x, a: np.log(_stable(x, a)))),
+                Misconception(NO_KEEPDIMS, _quiet(_without_keepdims(in_max=True, in_sum=False))),
+                Misconception(NO_KEEPDIMS, _quiet(_without_keepdims(in_max=False, in_sum=True))),
+                Misconception(NO_KEEPDIMS, _quiet(_without_keepdims(in_max=True, in_sum=True))),
             ),
             explicit=_explicit,
+            not_finite=OVERFLOW,
             max_examples=80,
         ),
     )

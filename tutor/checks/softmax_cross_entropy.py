@@ -32,6 +32,14 @@ NO_ONE_HOT = (
     "d(−log p_y)/dz = p − onehot(y)."
 )
 SIGN = "Your loss has the wrong sign: cross-entropy is −log p of the true class, a positive number."
+ALL_ROWS = (
+    "You subtracted 1 in every row at every label: dlogits[:, labels] picks whole columns. "
+    "Pair each row with its own label, dlogits[np.arange(N), labels] -= 1."
+)
+BATCH_AXIS = (
+    "Your softmax normalises over the batch (axis 0): each example's probabilities are a row, so "
+    "subtract each row's max and sum exp over axis=1 (the classes), with keepdims=True."
+)
 GRAD_SIGN = "Your gradient has the wrong sign: it is p − onehot(y) (then / N), not onehot(y) − p."
 
 # Logits in the thousands: float32 (accepted everywhere) rounds a logit of 4000 by up to 1.2e-4, and
@@ -86,6 +94,24 @@ def _no_one_hot(case: Case) -> tuple[float, np.ndarray]:
     return loss, torch.softmax(z, dim=1).numpy() / z.shape[0]
 
 
+def _all_rows(case: Case) -> tuple[float, np.ndarray]:
+    loss, _ = _expect(case)
+    z = torch.as_tensor(case["logits"], dtype=torch.float64)
+    p = torch.softmax(z, dim=1).numpy()
+    p[:, _labels(case)] -= 1.0  # NumPy: a repeated label is subtracted once
+    return loss, p / z.shape[0]
+
+
+def _over_batch(case: Case) -> tuple[float, np.ndarray]:
+    z, labels = np.asarray(case["logits"], dtype=np.float64), _labels(case)
+    rows = np.arange(len(labels))
+    shifted = z - z.max(axis=0, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=0, keepdims=True))
+    p = np.exp(log_p)
+    p[rows, labels] -= 1.0
+    return float(-log_p[rows, labels].mean()), p / len(labels)
+
+
 def _explicit() -> list[Case]:
     def case(logits, labels, label):  # noqa: ANN001, ANN202
         return Case.of(
@@ -124,7 +150,10 @@ CHECK = ExerciseCheck(
                 Misconception(OVERFLOW, _naive(log_of_softmax=True)),
                 Misconception(OVERFLOW, _naive(log_of_softmax=False)),
                 Misconception(NO_ONE_HOT, _no_one_hot),
+                Misconception(ALL_ROWS, _all_rows),
+                Misconception(BATCH_AXIS, _over_batch),
             ),
+            not_finite=OVERFLOW,
             explicit=_explicit,
             max_examples=80,
         ),

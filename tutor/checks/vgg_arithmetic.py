@@ -20,6 +20,14 @@ FIRST_C_IN_ONLY = (
     "convolution's output channels."
 )
 ONE_BY_ONE = "You counted 1×1 kernels (c_in·c + c); VGG's convolutions are 3×3, so 9·c_in·c + c."
+NEVER_UPDATED = (
+    "Your channel count never changes: after each convolution, the next layer's input has that "
+    "convolution's channels (channels = c), and so does the network's output."
+)
+OUTPUT_AS_INPUT = (
+    "You used each convolution's own filter count as its input channels (9·c·c + c): its weights are "
+    "9·c_in·c, where c_in is the channel count of the layer before."
+)
 POOL_HALVES_CHANNELS = (
     "Pooling halves the height and width, not the channels: the channel count only changes at a convolution."
 )
@@ -39,6 +47,7 @@ def _walk(
     params=lambda ci, c: 9 * ci * c + c,
     carry=True,
     pool_channels=lambda c: c,
+    update_channels=True,
 ):  # noqa: ANN001, ANN202 - builds the misconception table
     def predict(case: Case) -> tuple[tuple[int, int, int], int]:
         channels, side, total = case["in_channels"], case["side"], 0
@@ -48,7 +57,7 @@ def _walk(
             else:
                 total += params(channels if carry else case["in_channels"], item)
                 side = conv_side(side)
-                channels = item
+                channels = item if update_channels else channels
         return (channels, side, side), total
 
     return predict
@@ -84,6 +93,8 @@ CHECK = ExerciseCheck(
                 Misconception(FIRST_C_IN_ONLY, _walk(carry=False)),
                 Misconception(ONE_BY_ONE, _walk(params=lambda ci, c: ci * c + c)),
                 Misconception(POOL_HALVES_CHANNELS, _walk(pool_channels=lambda c: c // 2)),
+                Misconception(NEVER_UPDATED, _walk(update_channels=False)),
+                Misconception(OUTPUT_AS_INPUT, _walk(params=lambda ci, c: 9 * c * c + c)),
             ),
             explicit=_explicit,
             max_examples=80,

@@ -1,4 +1,4 @@
-# expect: failed
+# expect: failed | floor division
 import numpy as np
 def _p(v):
     return (v, v) if isinstance(v, int) else tuple(v)

@@ -1,4 +1,4 @@
-# expect: failed | divided dw and db by the batch size
+# expect: failed | by the batch size
 import numpy as np
 
 
