@@ -27,8 +27,9 @@ RELU_AFTER_PROJECTION = (
     "ReLU6 follows only the expansion and the depthwise convolution."
 )
 RESIDUAL_ALWAYS = (
-    "You added the input even though the shape changes. The residual is added only when stride == 1 "
-    "and C_in == C_out; otherwise the block returns the projection alone (there is no projection shortcut)."
+    "You added the input where the block has no residual. It is added only when stride == 1 and "
+    "C_in == C_out, a rule about the stride and not about matching shapes (a 1×1 map keeps its shape at "
+    "stride 2); otherwise the block returns the projection alone (there is no projection shortcut)."
 )
 NO_RESIDUAL = (
     "You left out the residual: when stride == 1 and C_in == C_out the block returns x + projection."
@@ -187,7 +188,7 @@ def _count(hidden=lambda ci, co, t: t * ci, depthwise=lambda h: 9 * h, bn: int =
 def _explicit_forward() -> list[Case]:
     rng = np.random.default_rng(23)
 
-    def case(c_in: int, c_out: int, t: int, stride: int, label: str) -> Case:
+    def case(c_in: int, c_out: int, t: int, stride: int, label: str, size: tuple[int, int] = (6, 5)) -> Case:
         h = t * c_in
         params = {
             "expand_w": rng.normal(0, 1, (h, c_in, 1, 1)),
@@ -198,7 +199,7 @@ def _explicit_forward() -> list[Case]:
             "project_b": rng.normal(0, 1, c_out),
         }
         return Case.of(
-            ("x", rng.normal(0, 3, (2, c_in, 6, 5))), ("params", params), stride=stride, label=label
+            ("x", rng.normal(0, 3, (2, c_in, *size))), ("params", params), stride=stride, label=label
         )
 
     return [
@@ -206,6 +207,8 @@ def _explicit_forward() -> list[Case]:
         case(3, 3, 2, 2, "stride 2: no residual"),
         case(2, 4, 3, 1, "C_in != C_out at stride 1: no residual"),
         case(4, 2, 1, 2, "expansion factor 1, narrower output"),
+        # A 1×1 map keeps its shape at stride 2: the rule is the stride, not whether the shapes match.
+        case(3, 3, 2, 2, "a 1×1 map at stride 2: same shape, still no residual", size=(1, 1)),
     ]
 
 

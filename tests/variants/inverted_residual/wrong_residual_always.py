@@ -1,4 +1,4 @@
-# expect: failed | even though the shape changes
+# expect: failed | where the block has no residual
 import numpy as np
 
 
