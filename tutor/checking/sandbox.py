@@ -195,6 +195,8 @@ class Worker:
         self.call_seconds = 0.0
         """Calls answered so far and the wall time they took (for the total-budget message)."""
         self.starved_seconds = 0.0
+        self._tree: list[int] | None = None
+        """The worker's process tree as last looked up (for the run-queue wait of its processes)."""
         """Wall time the worker spent ready to run but waiting for a CPU, added to its deadlines."""
 
     @property
@@ -253,6 +255,7 @@ class Worker:
             command = [sys.executable, "-I", "-c", _BOOTSTRAP, str(runtime), json.dumps(config)]
             cwd = home
         self._budget_end = time.monotonic() + self.limits.total_seconds
+        self._tree = None
         try:
             self._process = subprocess.Popen(
                 command,
@@ -472,18 +475,22 @@ class Worker:
 
     def _starvation_clock(self) -> Callable[[], float]:
         """A function giving the seconds, since now and not yet returned, that the worker's
-        processes spent runnable but waiting for a CPU (the most any one of them waited)."""
+        processes spent runnable but waiting for a CPU (the most any one of them waited).
+
+        Made for every request, so the baseline reads only the process tree seen last time (a few
+        schedstat files); the whole tree is looked up again only when a deadline passes. A process
+        born since then counts all its waiting, which all happened during this request.
+        """
         root = self.pid
         if root is None:
             return lambda: 0.0
-
-        def waits() -> dict[int, float]:
-            return {pid: _runqueue_wait(pid) for pid in (root, *_descendants(root))}
-
-        counted = waits()
+        if self._tree is None and self._greeted:
+            self._tree = [root, *_descendants(root)]
+        counted = {pid: _runqueue_wait(pid) for pid in self._tree or [root]}
 
         def starved() -> float:
-            now = waits()
+            self._tree = [root, *_descendants(root)]
+            now = {pid: _runqueue_wait(pid) for pid in self._tree}
             growth = max((wait - counted.get(pid, 0.0) for pid, wait in now.items()), default=0.0)
             counted.update(now)
             return max(growth, 0.0)
