@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from tutor import __version__
-from tutor.catalog import Course, Exercise, stubs_dir
+from tutor.catalog import Course, Exercise
 from tutor.errors import NotAWorkspace, WorkspaceError
 
 WORKSPACE_FILE = "tutor.toml"
@@ -263,7 +263,7 @@ def resettable_file(workspace: Workspace, exercise: Exercise) -> Path:
 
 
 def pristine_stub(exercise: Exercise) -> Path:
-    path = stubs_dir() / f"{exercise.id}.py"
+    path = exercise.stub_path()
     if not path.is_file():
         raise WorkspaceError(
             f"The stub for {exercise.id} is missing from the installed course ({path}).",
@@ -274,7 +274,7 @@ def pristine_stub(exercise: Exercise) -> Path:
 
 def stub_digest(exercise: Exercise) -> str | None:
     """SHA-256 of the installed stub (None when the course has none, e.g. a test course)."""
-    path = stubs_dir() / f"{exercise.id}.py"
+    path = exercise.stub_path()
     return file_digest(path) if path.is_file() else None
 
 
