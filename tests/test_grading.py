@@ -382,6 +382,21 @@ def test_grading_without_a_sandbox_is_refused_before_anything_runs(
     assert not out.exists() and not (workspace.root / "gradebook.csv").exists()
 
 
+def test_a_replay_cache_is_refused_without_the_sandbox(
+    fake_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the sandbox the graded code could rewrite the cache, and with it which examples
+    the next workspace meets (checking/replay.py)."""
+    workspace = make_workspace(tmp_path / "ws", solved=("double",))
+    monkeypatch.chdir(workspace.root)
+    monkeypatch.setattr("tutor.checking.engine.run_check", lambda *a, **k: pytest.fail("no check may run"))
+    command = ["grade", "--no-sandbox", "--replay-cache", str(tmp_path / "cache"), "--format", "json"]
+    refused = CliRunner().invoke(fake_cli, command, env={"COLUMNS": "400"})
+    assert refused.exit_code == 2, refused.output
+    assert "--replay-cache needs the sandbox" in " ".join(refused.stderr.split())
+    assert not (tmp_path / "cache").exists()
+
+
 # -- files that are not files ----------------------------------------------------------------------------
 
 

@@ -258,6 +258,11 @@ def test_the_stand_in_is_trusted_when_it_behaves(one_report, tmp_path: Path) -> 
     assert Path(log["cwd"]) == one_report[1] and one_report[1] not in output.parents
     assert not output.parent.exists()  # cleaned up after the row was made
     assert ("--no-sandbox" in log["args"]) is (HERE is Isolation.NONE)
+    if HERE is Isolation.SANDBOX:  # replayed examples are shared only where graded code cannot write
+        cache = Path(log["args"][log["args"].index("--replay-cache") + 1])
+        assert output.parent.parent == cache.parent and not cache.parent.exists()
+    else:
+        assert "--replay-cache" not in log["args"]
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,8 @@ reach this process's memory.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import importlib
 import inspect
 import os
@@ -22,6 +24,7 @@ from tutor.catalog import Exercise
 from tutor.checking import crashes, messages, output_size, scale
 from tutor.checking.compare import Mismatch, format_value, worst_leading_index
 from tutor.checking.isolation import Isolation
+from tutor.checking.replay import Recording, ReplayStore
 from tutor.checking.reproduce import snippet
 from tutor.checking.result import CheckResult, Counterexample, PropertyResult, Status, small_values
 from tutor.checking.sandbox import Limits, Reply, Worker, WorkerFailure
@@ -61,6 +64,10 @@ class CheckOptions:
     isolation: Isolation | None = None
     """None: the sandbox when this machine has one, else a plain process. Isolation.SANDBOX:
     only the sandbox (grading; raises SandboxUnavailable without one). Isolation.NONE: never."""
+    replay: ReplayStore | None = None
+    """Where passing properties' examples are kept and replayed from (replay.py). Used only for a
+    fixed search (derandomize or seed) and only when the worker runs in the sandbox: the store
+    decides which inputs a submission meets, so code that could reach it must never run."""
 
     @staticmethod
     def from_environment(**overrides: Any) -> CheckOptions:
@@ -107,6 +114,32 @@ def _single_threaded_references() -> None:
         torch.set_num_threads(1)
 
 
+@functools.cache
+def _search_fingerprint() -> str:
+    """What shapes a search besides its settings: the versions of Hypothesis (it draws), NumPy (it
+    builds the arrays), the tutor and Python, and the source of every check, the strategies, the
+    spec and this engine (checks share helpers, so all of them)."""
+    import platform
+
+    import hypothesis
+
+    from tutor import __version__
+
+    digest = hashlib.sha256(
+        "\0".join((hypothesis.__version__, np.__version__, __version__, platform.python_version())).encode()
+    )
+    here = Path(__file__).parent
+    checks = here.parent / "checks"
+    for source in (
+        *sorted(checks.glob("*.py")),
+        here / "strategies.py",
+        here / "spec.py",
+        here / "engine.py",
+    ):
+        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    return digest.hexdigest()
+
+
 def _where(error: dict | None, cells: Mapping[str, Mapping[int, tuple[int, int]]] | None = None) -> str:
     """Where the student's last frame is, e.g. ' (line 12: code)'; in a module built from a
     notebook (`cells`: Submission.cells), the cell's own line: ' (cell 3, line 2: code)'."""
@@ -138,6 +171,15 @@ class _Run:
         self.worker: Worker | None = None
         self.cells: Mapping[str, Mapping[int, tuple[int, int]]] = {}
         """Where the lines of modules built from a notebook come from (Submission.cells)."""
+        # Per property (reset by run_property):
+        self._series: dict[str, list[float]] | None = None
+        self._last_call: tuple[Case, Reply] | None = None
+        self._replays = 0
+        """Calls answered from _last_call: the same example run again, not a new one."""
+        self._passes: list[tuple[Case, Any]] = []
+        self._aliased: tuple[Case, Reply] | None = None
+        self._recorded: list[Case] | None = None
+        """The cases called so far, in order, while recording for a ReplayStore."""
 
     def values(self, **extra: Any) -> dict:
         limits = self.options.limits
@@ -319,11 +361,65 @@ class _Run:
 
     # -- one property --------------------------------------------------------------------------------
     def run_property(self, prop: Property) -> PropertyResult:
-        self._series: dict[str, list[float]] | None = None
-        self._last_call: tuple[Case, Reply] | None = None
+        store, key = self._replay_store(prop)
+        recording = store.load(key) if store is not None and key is not None else None
+        if recording is not None:
+            replayed = self._replay(prop, recording)
+            if replayed is not None:
+                return replayed
+        self._series = None
+        self._last_call = None
         self._replays = 0
+        self._recorded = [] if store is not None else None
         result = self._run_property(prop)
         result = replace(result, examples=max(result.examples - self._replays, 1 if result.examples else 0))
+        if store is not None and key is not None and result.status is Status.PASSED and recording is None:
+            store.save(key, Recording(tuple(self._recorded or ()), result.examples))
+        self._recorded = None
+        return replace(result, series=self._series) if self._series else result
+
+    # -- replaying a passing property's examples (replay.py) -----------------------------------------
+    def _replay_store(self, prop: Property) -> tuple[ReplayStore | None, str | None]:
+        store = self.options.replay
+        fixed = self.options.derandomize or self.options.seed is not None
+        if store is None or not fixed or self.worker is None or not self.worker.sandboxed:
+            return None, None
+        settings = "\0".join(
+            str(part)
+            for part in (
+                self.options.seed,
+                self.options.derandomize,
+                self.options.examples_scale,
+                prop.max_examples,
+                _search_fingerprint(),
+            )
+        )
+        return store, store.key(self.exercise.id, prop.name, settings)
+
+    def _replay(self, prop: Property, recording: Recording) -> PropertyResult | None:
+        """PASSED when the worker passes every recorded case, in order, as the search would have
+        found; None (run the search) at the first case that does not pass, whatever the reason."""
+        assert self.worker is not None
+        self._series = None
+        self._last_call = None
+        self._replays = 0
+        self._passes = []
+        self._aliased = None
+        self._recorded = None
+        examples = 0
+        try:
+            for case in recording.cases:
+                examples += 1
+                self._check_one(prop, self.worker, case, [])
+        except _Failure:
+            return None  # the search finds the same failure, and shrinks it
+        except (_Abort, WorkerFailure) as stop:
+            # The search meets this case at this very count (every case before it passed) and
+            # stops at once, as here: the same verdict. The worker may be gone, so it must be this one.
+            return self._stopped(prop, stop, case, max(examples - self._replays, 1))
+        if self._aliased is not None:
+            return None
+        result = PropertyResult(prop.name, Status.PASSED, "passed", recording.examples, weight=prop.weight)
         return replace(result, series=self._series) if self._series else result
 
     def _run_property(self, prop: Property) -> PropertyResult:
@@ -335,8 +431,8 @@ class _Run:
         assert self.worker is not None
         worker = self.worker
         failures: list[tuple[Case, Any]] = []
-        self._passes: list[tuple[Case, Any]] = []
-        self._aliased: tuple[Case, Reply] | None = None
+        self._passes = []
+        self._aliased = None
         counter = {"examples": 0}
         current: dict[str, Case | None] = {"case": None}
 
@@ -382,33 +478,35 @@ class _Run:
                 failure = self._simplify(prop, worker, failure, failures)
             return self._failed_property(prop, failure, failures, counter["examples"])
         except Flaky as flaky:  # failed once, passed when Hypothesis replayed the same input
-            failure = next((e for e in getattr(flaky, "exceptions", ()) if isinstance(e, _Failure)), None)
-            if failure is None:
+            first = next((e for e in getattr(flaky, "exceptions", ()) if isinstance(e, _Failure)), None)
+            if first is None:
                 raise
-            result = self._failed_property(prop, failure, failures, counter["examples"])
+            result = self._failed_property(prop, first, failures, counter["examples"])
             note = messages.NOT_REPRODUCIBLE.format(**self.values(function=prop.function))
             return replace(result, message=f"{note} {result.message}")
-        except _Abort as abort:
-            return PropertyResult(
-                prop.name,
-                abort.status,
-                abort.template.format(**self.values(function=prop.function) | abort.values),
-                counter["examples"],
-                self._counterexample(prop, abort.case, None, None) if abort.case else None,
-                weight=prop.weight,
-            )
-        except WorkerFailure as failure:
-            status, text, _ = self._failure_status(failure, prop.function)
-            case = current["case"]
-            return PropertyResult(
-                prop.name,
-                status,
-                text,
-                counter["examples"],
-                self._counterexample(prop, case, None, None) if case else None,
-                weight=prop.weight,
-            )
+        except (_Abort, WorkerFailure) as stop:
+            return self._stopped(prop, stop, current["case"], counter["examples"])
         return PropertyResult(prop.name, Status.PASSED, "passed", counter["examples"], weight=prop.weight)
+
+    def _stopped(
+        self, prop: Property, stop: _Abort | WorkerFailure, case: Case | None, examples: int
+    ) -> PropertyResult:
+        """The verdict when a case stopped the property at once, without shrinking: an _Abort
+        (its own case, if any), or the worker stopping answering while `case` ran."""
+        if isinstance(stop, _Abort):
+            status = stop.status
+            text = stop.template.format(**self.values(function=prop.function) | stop.values)
+            case = stop.case
+        else:
+            status, text, _ = self._failure_status(stop, prop.function)
+        return PropertyResult(
+            prop.name,
+            status,
+            text,
+            examples,
+            self._counterexample(prop, case, None, None) if case else None,
+            weight=prop.weight,
+        )
 
     def _simplify(self, prop: Property, worker: Worker, failure: _Failure, failures: list) -> _Failure:
         """Zero out chunks of each float array while the same kind of failure persists.
@@ -446,6 +544,8 @@ class _Run:
         return best
 
     def _check_one(self, prop: Property, worker: Worker, case: Case, failures: list) -> None:
+        if self._recorded is not None:
+            self._recorded.append(case)
         reply = self._call(prop, worker, case)
         if not reply.ok:
             self._raise_for_error(prop, case, reply)

@@ -17,6 +17,10 @@ FAIL_UNDER = "{points:g} points is under --fail-under {threshold:g}."
 NO_SANDBOX_WARNING = "--no-sandbox: the student's code runs as a plain process with your user's rights."
 REF_NOTE = "Graded commit {sha} ({ref}, committed {date}) of the git repository, not the files on disk."
 REF_SKIPPED = "Not copied from that commit, so not graded: {skipped}."
+REPLAY_NEEDS_SANDBOX = (
+    "--replay-cache needs the sandbox: without it the graded code could rewrite the cache, and with "
+    "it the examples the next workspace meets."
+)
 GRADER_BROKE = "The grader itself failed on: {exercises}. The report was still written; re-run with --debug, or tell the course staff."
 
 
@@ -121,6 +125,15 @@ def _terminate(signum: int, frame: object) -> None:
     metavar="TEXT",
     help="A sentence for the student, kept in the report (e.g. how the submission was prepared). Repeatable.",
 )
+@click.option(
+    "--replay-cache",
+    "replay_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Keep each passing check's examples in DIR and replay them first for the next workspace: "
+    "the same grades, found faster (grade-class does this by itself). DIR must be the grader's "
+    "alone; refused with --no-sandbox.",
+)
 @instructor_options
 @pass_app
 def command(
@@ -139,6 +152,7 @@ def command(
     ref: str | None,
     metadata_path: Path | None,
     notes: tuple[str, ...],
+    replay_dir: Path | None,
 ) -> None:
     """Grade every exercise of this workspace from its files (exit 0 when grading completed).
 
@@ -169,6 +183,8 @@ def command(
         notes = identity.notes + notes
     signal.signal(signal.SIGTERM, _terminate)
     if no_sandbox:
+        if replay_dir is not None:
+            app.abort(REPLAY_NEEDS_SANDBOX, code=2)
         app.warning(NO_SANDBOX_WARNING)
     from tutor.grading.config import from_options
 
@@ -180,6 +196,7 @@ def command(
         limits=Limits(call_seconds=timeout) if timeout is not None else None,
         # A bare --verify runs no student code; everything else needs the sandbox or --no-sandbox.
         isolation=grading_isolation(no_sandbox) if verify_path is None or regrade else Isolation.NONE,
+        replay=replay_dir,
     )
     if verify_path is not None:
         from tutor.grading.verify import read_provenance, verify

@@ -91,6 +91,9 @@ class GradeOptions:
     None: fairness.default_references()."""
     fair: bool = True
     """Grade a dependent exercise with the reference of a dependency that fails its own check."""
+    replay: Path | None = None
+    """A folder of passing properties' examples, replayed first (checking/replay.py): the same
+    grades, faster for every workspace after the first. Used only with the sandbox."""
 
 
 def grading_isolation(no_sandbox: bool) -> Isolation:
@@ -290,6 +293,7 @@ def grade_code_exercise(
                 substituted.append(dependency)
     try:
         from tutor.checking.engine import CheckOptions, run_check
+        from tutor.checking.replay import ReplayStore
         from tutor.checking.sandbox import Limits
 
         check_options = CheckOptions(
@@ -299,6 +303,9 @@ def grade_code_exercise(
             display_file=relative,
             root=workspace.root,
             isolation=options.isolation,
+            replay=ReplayStore(options.replay)
+            if options.replay is not None and options.isolation is Isolation.SANDBOX
+            else None,
         )
         if replacements and submission is not None:
             from tutor.grading import fairness
