@@ -6,6 +6,7 @@ import re
 import sys
 from pathlib import Path
 
+import pytest
 import torch
 import torch.nn.functional as F
 
@@ -96,3 +97,18 @@ def test_alexnet_one_stream_and_grouped_counts_in_the_lesson() -> None:
     text = " ".join(_lesson("alexnet_vgg").split())
     assert f"{models.count_parameters(one_stream):,} parameters" in text
     assert f"{models.count_parameters(grouped):,}" in text
+
+
+@pytest.mark.parametrize(
+    "layers, channels, resolution", [(1, 3, 5), (4, 16, 33), (50, 512, 512), (83, 700, 620)]
+)
+def test_compound_scaling_counts_a_plain_network_as_its_layers_times_one(
+    layers: int, channels: int, resolution: int
+) -> None:
+    """compound_scaling measures one convolution and multiplies by the depth; FlopCounterMode on
+    the whole network must agree, from the base network to a scaled one with an odd side."""
+    from tutor.checks import compound_scaling
+
+    assert compound_scaling.plain_cnn_flops(layers, channels, resolution) == compound_scaling.network_flops(
+        layers, channels, resolution
+    )

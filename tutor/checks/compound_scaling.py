@@ -129,11 +129,28 @@ def _powers(case: Case) -> tuple[float, float, float]:
     return tuple(float(torch.pow(torch.tensor(c, dtype=torch.float64), phi)) for c in _coefficients(case))  # type: ignore[return-value]
 
 
-@lru_cache(maxsize=256)
 def plain_cnn_flops(layers: int, channels: int, resolution: int) -> int:
     """FLOPs FlopCounterMode counts for `layers` 3×3 convolutions (padding 1, no bias) of `channels`
-    channels on a resolution × resolution input, built and run on the meta device. Cached: every
-    ratio divides by the same base network, and a measurement is a fraction of a second."""
+    channels on a resolution × resolution input. The layers are identical and padding 1 keeps the
+    side, so the network counts `layers` times one layer's FLOPs (tests measure whole networks to
+    hold this to account); one layer is measured, on the meta device, once per shape."""
+    return layers * conv3x3_flops(channels, resolution)
+
+
+@lru_cache(maxsize=256)
+def conv3x3_flops(channels: int, resolution: int) -> int:
+    """FLOPs FlopCounterMode counts for one 3×3 convolution (padding 1, no bias) on the meta device."""
+    with torch.device("meta"):
+        conv = nn.Conv2d(channels, channels, 3, padding=1, bias=False)
+        x = torch.empty(1, channels, resolution, resolution)
+        with FlopCounterMode(display=False) as counter:
+            conv(x)
+    return counter.get_total_flops()
+
+
+def network_flops(layers: int, channels: int, resolution: int) -> int:
+    """The whole plain network measured at once (`layers` convolutions in a Sequential): slower,
+    for tests that hold plain_cnn_flops to account."""
     with torch.device("meta"):
         conv = nn.Conv2d(channels, channels, 3, padding=1, bias=False)
         network = nn.Sequential(
