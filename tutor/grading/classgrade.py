@@ -43,6 +43,7 @@ from tutor.checking.submission import UnsafeFile, read_regular_file
 from tutor.errors import UsageError
 from tutor.grading import gitrepo
 from tutor.grading.report import GRADER_ERROR, GradeReport, GradeStatus
+from tutor.grading.zygote import ForkedGrade, Zygote, ZygoteUnavailable
 from tutor.workspace import WORKSPACE_FILE, atomic_write, file_digest
 
 DEFAULT_TIMEOUT = 900.0
@@ -199,7 +200,7 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def _stop(process: subprocess.Popen) -> None:
+def _stop(process: subprocess.Popen | ForkedGrade) -> None:
     """SIGTERM (so `tutor grade` stops its workers), then SIGKILL whatever is left, workers included."""
     family = _descendants(process.pid)
     try:
@@ -250,6 +251,7 @@ def grade_submission(
     private_dir: Path | None = None,
     assignment: str | None = None,
     ref: str | None = None,
+    zygote: Zygote | None = None,
 ) -> ClassRow:
     """Grade one workspace in a subprocess and turn the outcome into a row. Never raises for the submission.
 
@@ -261,7 +263,7 @@ def grade_submission(
     if private_dir is None:
         with tempfile.TemporaryDirectory(prefix="tutor-grade-class-") as folder:
             return grade_submission(
-                directory, command, timeout, report_path, isolation, Path(folder), assignment, ref
+                directory, command, timeout, report_path, isolation, Path(folder), assignment, ref, zygote
             )
     shown = str(directory)
     student = _student_of(directory)
@@ -301,7 +303,9 @@ def grade_submission(
                 )
             if exported.skipped:
                 note = NOT_COPIED.format(ref=ref, sha=commit, skipped="; ".join(exported.skipped))
-        row = _grade_in(graded, command, timeout, report_path, isolation, private, shown, student, assignment)
+        row = _grade_in(
+            graded, command, timeout, report_path, isolation, private, shown, student, assignment, zygote
+        )
         message = "; ".join(m for m in (row.message, note) if m)
         return dataclasses.replace(row, commit=commit, committed_at=committed_at, message=message)
     finally:
@@ -320,22 +324,30 @@ def _grade_in(
     shown: str,
     student: str | None,
     assignment: str | None = None,
+    zygote: Zygote | None = None,
 ) -> ClassRow:
     output, log = private / "report.json", private / "output.log"
     flags = ["--format", "json", "--output", str(output)]
     if isolation is Isolation.NONE:
         flags.append("--no-sandbox")
     started = time.perf_counter()
+    env = os.environ | {"TUTOR_DEBUG": "", "COLUMNS": "1000"}  # one message, one line
     with log.open("wb") as log_stream:
-        process = subprocess.Popen(
-            [*command, *flags],
-            cwd=directory,
-            stdin=subprocess.DEVNULL,
-            stdout=log_stream,
-            stderr=log_stream,
-            start_new_session=True,
-            env=os.environ | {"TUTOR_DEBUG": "", "COLUMNS": "1000"},  # one message, one line
-        )
+        process: subprocess.Popen | ForkedGrade | None = None
+        prefix = default_command()[:-1]  # the tutor's own command line: the zygote can run it warm
+        if zygote is not None and list(command[: len(prefix)]) == prefix:
+            with contextlib.suppress(ZygoteUnavailable):
+                process = zygote.spawn([*command[len(prefix) :], *flags], directory, env, log)
+        if process is None:
+            process = subprocess.Popen(
+                [*command, *flags],
+                cwd=directory,
+                stdin=subprocess.DEVNULL,
+                stdout=log_stream,
+                stderr=log_stream,
+                start_new_session=True,
+                env=env,
+            )
         try:
             process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -444,6 +456,7 @@ def grade_class(
     (--resume), which is then not graded again and not passed to `on_done`. With `ref`, each
     directory's commit `ref` is graded in a private copy (grade_submission).
     """
+    warm = command is None  # the tutor's own `tutor grade`: forked warm from one zygote (zygote.py)
     command = list(command or default_command())
     if config is not None:
         command += ["--config", str(Path(config).resolve())]  # each child runs in its own folder
@@ -464,7 +477,15 @@ def grade_class(
                 return with_report(done, report)
             try:
                 row = grade_submission(
-                    directories[index], command, timeout, report, isolation, Path(folder), assignment, ref
+                    directories[index],
+                    command,
+                    timeout,
+                    report,
+                    isolation,
+                    Path(folder),
+                    assignment,
+                    ref,
+                    zygote.get() if warm else None,
                 )
             except Exception as error:  # noqa: BLE001 - e.g. the OS refusing a process: still one row
                 row = ClassRow(
@@ -474,8 +495,34 @@ def grade_class(
                 on_done(row)
             return row
 
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            return list(pool.map(one, range(len(directories))))
+        zygote = _Lazy()
+        try:
+            with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+                return list(pool.map(one, range(len(directories))))
+        finally:
+            zygote.close()
+
+
+class _Lazy:
+    """The zygote, started when the first workspace is graded (a --resume may need none); None
+    when it cannot start, and grading goes on with plain subprocesses."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._zygote: Zygote | None = None
+        self._tried = False
+
+    def get(self) -> Zygote | None:
+        with self._lock:
+            if not self._tried:
+                self._tried = True
+                with contextlib.suppress(ZygoteUnavailable, OSError):
+                    self._zygote = Zygote()
+            return self._zygote
+
+    def close(self) -> None:
+        if self._zygote is not None:
+            self._zygote.close()
 
 
 FLAGS = {
