@@ -8,7 +8,11 @@ torch) is reported apart: the figure that matters is a save while the student is
 The issue's goal: at most 1 s for a NumPy exercise on an idle 2-core machine. Run it with the
 sandbox (the default when bubblewrap works) and with `--no-sandbox` to see what isolation costs.
 
-Usage:  python benchmarks/watch_latency.py [--exercise corr2d] [--saves 6] [--no-sandbox]
+Between a verdict and the next save the benchmark waits `--pause` seconds, as a student edits: watch
+mode starts the next check's worker in that time (0.5 s is short for an edit; on a busy machine the
+worker may not be ready by then).
+
+Usage:  python benchmarks/watch_latency.py [--exercise corr2d] [--saves 6] [--pause 0.5] [--no-sandbox]
 """
 
 from __future__ import annotations
@@ -36,6 +40,23 @@ WRONG = {
     "    for i in range(out.shape[0]):\n        for j in range(out.shape[1]):\n"
     "            out[i, j] = (x[i:i + kh, j:j + kw] * k).sum()\n    return out\n",
 }
+MISTAKES = {
+    # The reference solution with one classic mistake: (what it says, what it says instead).
+    "conv2d": (
+        'np.einsum("ncab,ocab->no", window, w)',
+        'np.einsum("ncab,ocab->no", window, w[:, :, ::-1, ::-1])',
+    ),
+    "activations": ("np.maximum(x, 0.0)", "np.abs(x)"),
+}
+
+
+def wrong_version(exercise: str) -> str:
+    if exercise in WRONG:
+        return WRONG[exercise]
+    right, mistake = MISTAKES[exercise]
+    solution = (ROOT / "solutions" / f"{exercise}.py").read_text(encoding="utf-8")
+    assert right in solution, f"solutions/{exercise}.py no longer says {right!r}: update MISTAKES"
+    return solution.replace(right, mistake)
 
 
 class Screen:
@@ -99,8 +120,11 @@ def save(path: Path, text: str) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--exercise", default="corr2d", choices=sorted(WRONG))
+    parser.add_argument("--exercise", default="corr2d", choices=sorted(WRONG | MISTAKES))
     parser.add_argument("--saves", type=int, default=6, help="saves of each kind (right, wrong)")
+    parser.add_argument(
+        "--pause", type=float, default=0.5, help="seconds between a verdict and the next save"
+    )
     parser.add_argument("--no-sandbox", action="store_true", help="run the checks as a plain process")
     options = parser.parse_args()
 
@@ -123,10 +147,10 @@ def main() -> None:
             samples: dict[str, list[float]] = {"right": [], "wrong": []}
             for _ in range(options.saves):
                 for kind, text, verdict in (
-                    ("wrong", WRONG[exercise], f"✗ {exercise}: failed"),
+                    ("wrong", wrong_version(exercise), f"✗ {exercise}: failed"),
                     ("right", right, f"✓ {exercise} passed"),
                 ):
-                    time.sleep(0.5)  # the previous screen has settled; the save lands at a random poll phase
+                    time.sleep(options.pause)  # the student edits; the save lands at a random poll phase
                     mark = screen.mark()
                     saved = save(target, text)
                     samples[kind].append(screen.wait_for(verdict, mark) - saved)
@@ -137,6 +161,7 @@ def main() -> None:
     print(f"tutor watch {exercise}: seconds from saving the file to the verdict on the screen")
     print(f"  machine: {platform.machine()}, {os.cpu_count()} CPUs, load average {load:.2f}")
     print(f"  sandbox: {'off (--no-sandbox)' if options.no_sandbox else 'as `tutor doctor` reports'}")
+    print(f"  pause between a verdict and the next save: {options.pause:g} s")
     print(f"  first check of the session (imports torch): {first:.2f}")
     for kind, values in samples.items():
         print(

@@ -48,7 +48,7 @@ from tutor.catalog import course
 from tutor.checking.engine import CheckOptions, run_check
 from tutor.checking.isolation import RUNTIME_DIR, interpreter, package_mounts, stdlib_dirs, support
 from tutor.checking.result import CheckResult
-from tutor.checking.sandbox import Limits, Worker
+from tutor.checking.sandbox import Limits, SpareWorker, Worker, WorkerKind
 from tutor.checking.submission import snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,13 +97,30 @@ def plant(folder: Path, attack: str, exercise: str, **params: Any) -> Path:
     return target
 
 
-def probe(path: Path, exercise_id: str, function: str = "probe", args: tuple = ()) -> Any:
-    """Load the attack in a real worker (sandboxed when this machine has one), call `function`."""
+def worker_for(path: Path, exercise_id: str, limits: Limits, ahead: bool) -> Worker:
+    """A started worker running the snapshot of `path`. With `ahead`, as watch mode gets it: started
+    before the file is read (SpareWorker), then given the snapshot."""
     exercise = course().exercise(exercise_id)
+    if not ahead:
+        return Worker(
+            limits, exercise.forbidden_imports(), submission=snapshot(path), provided=exercise.allowed_imports
+        ).start()
+    kind = WorkerKind(
+        limits, exercise.forbidden_imports(), exercise.allowed_imports, Path(os.path.abspath(path.parent))
+    )
+    with SpareWorker() as spare:
+        spare.prepare(kind)
+        worker = spare.take(kind)
+    assert worker is not None and worker.alive()
+    return worker.submit(snapshot(path))
+
+
+def probe(
+    path: Path, exercise_id: str, function: str = "probe", args: tuple = (), ahead: bool = False
+) -> Any:
+    """Load the attack in a real worker (sandboxed when this machine has one), call `function`."""
     limits = Limits(call_seconds=60.0, total_seconds=120.0, memory_mb=4096)
-    with Worker(
-        limits, exercise.forbidden_imports(), submission=snapshot(path), provided=exercise.allowed_imports
-    ) as worker:
+    with worker_for(path, exercise_id, limits, ahead) as worker:
         loaded = worker.load(worker.student_path(path), exercise_id, (function,))
         assert loaded.ok, f"the attack did not load: {loaded.error} {worker.output[-2000:]}"
         reply = worker.call(function, args, {})
@@ -412,11 +429,13 @@ def test_the_installation_and_the_workspace_cannot_be_changed(tmp_path: Path) ->
 
 # -- 3. reading what is not theirs ---------------------------------------------------------------------
 @needs_sandbox
-def test_nothing_but_the_runtime_and_the_libraries_is_visible(tmp_path: Path) -> None:
+@pytest.mark.parametrize("ahead", [False, True], ids=["worker-for-the-check", "worker-started-ahead"])
+def test_nothing_but_the_runtime_and_the_libraries_is_visible(tmp_path: Path, ahead: bool) -> None:
     """Walked from inside: nothing outside the system's libraries, the interpreter, the allowed
     packages, the runtime and the submission's own folder; no other workspace, no solutions/, no
     tutor package, no hypothesis, no home folder, nothing of the host's /tmp or /dev/shm, no
-    copy of a solution or of the tutor's code, and no process but its own."""
+    copy of a solution or of the tutor's code, and no process but its own. The same for a worker
+    started ahead of the check (watch mode), whose folder is filled only when it is given the file."""
     marker = new_marker()
     workspace = new_workspace(tmp_path / "ws")
     classmate = new_workspace(tmp_path / "classmate")
@@ -456,7 +475,7 @@ def test_nothing_but_the_runtime_and_the_libraries_is_visible(tmp_path: Path) ->
     with contextlib.suppress(OSError):
         host_shm.write_text(marker)
     try:
-        report = probe(target, "conv2d")
+        report = probe(target, "conv2d", ahead=ahead)
     finally:
         host_tmp.unlink(missing_ok=True)
         host_shm.unlink(missing_ok=True)
@@ -619,7 +638,8 @@ def assert_nothing_outlived(marker: str, started: float, files: list[Path]) -> N
 
 
 @needs_sandbox
-def test_escaped_processes_die_with_the_worker(tmp_path: Path) -> None:
+@pytest.mark.parametrize("ahead", [False, True], ids=["worker-for-the-check", "worker-started-ahead"])
+def test_escaped_processes_die_with_the_worker(tmp_path: Path, ahead: bool) -> None:
     """At import the attack stops being a subreaper and starts, by double fork + setsid + an
     environment without the worker's token, a server that computes for it, a sleeper that writes
     host-visible files later, a shell ignoring SIGTERM/SIGHUP and a fork chain whose pid keeps
@@ -627,10 +647,9 @@ def test_escaped_processes_die_with_the_worker(tmp_path: Path) -> None:
     none is alive and nothing is written afterwards."""
     marker = new_marker()
     target, files = plant_escape(tmp_path / "ws", tmp_path, marker)
-    exercise = course().exercise("corr2d")
     started = time.monotonic()
     try:
-        with Worker(FAST, exercise.forbidden_imports(), submission=snapshot(target)) as worker:
+        with worker_for(target, "corr2d", FAST, ahead) as worker:
             assert worker.load(worker.student_path(target), "corr2d", ("corr2d",)).ok, worker.output
             x, k = np.arange(20.0).reshape(4, 5), np.ones((2, 2))
             reply = worker.call("corr2d", (x, k), {})

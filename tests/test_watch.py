@@ -237,6 +237,100 @@ def test_a_reset_exercise_is_to_do_again(workspace: Path, monkeypatch: pytest.Mo
     assert state() is ExerciseState.NOT_STARTED
 
 
+class Spied:
+    """A watch session with a real check and a real worker started ahead, and the process ids of
+    the workers started ahead and of those the checks were given their files in."""
+
+    def __init__(self, ws: object, start: str, monkeypatch: pytest.MonkeyPatch) -> None:
+        from tutor.checking.sandbox import SpareWorker, Worker
+        from tutor.core import prepare_check
+
+        self.spare = SpareWorker()
+        self.submitted: list[int | None] = []
+        submit = Worker.submit
+
+        def spy(worker: Worker, submission: object) -> Worker:
+            self.submitted.append(worker.pid)
+            return submit(worker, submission)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Worker, "submit", spy)
+        self.session = WatchSession(
+            ws,  # type: ignore[arg-type]
+            course(),
+            lambda e: check_exercise(ws, e, spare=self.spare),  # type: ignore[arg-type]
+            start=course().exercise(start),
+            prepare=lambda e: prepare_check(ws, e, self.spare),  # type: ignore[arg-type]
+        )
+
+    def ahead(self) -> int:
+        """Prepare the next check, as watch mode does once a verdict is shown; the spare's pid."""
+        self.session.prepare_next()
+        pid = self.spare.pid
+        assert pid is not None and os.path.exists(f"/proc/{pid}"), "no worker was started ahead"
+        return pid
+
+    def check(self) -> str:
+        self.session.check()
+        assert self.session.result is not None, self.session.error
+        return str(self.session.result.status)
+
+
+def test_a_worker_started_ahead_checks_the_file_as_saved_after_it_started(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Watch mode starts the next check's worker while the student edits: the save that follows
+    is what is checked (each time), in that very worker, and an unused spare is stopped on quit."""
+    monkeypatch.chdir(workspace)
+    ws = find_workspace()
+    target = ws.exercise_file(course().exercise("corr2d"))
+    spied = Spied(ws, "corr2d", monkeypatch)
+    with spied.spare:
+        assert spied.check() == "not_implemented"  # the stub, in a worker of its own
+        assert spied.submitted == []
+        for text, verdict in ((SOLUTIONS / "corr2d.py").read_text(), "passed"), (FLIPPED_CORR2D, "failed"):
+            pid = spied.ahead()
+            save(target, text)  # after the worker started
+            assert spied.check() == verdict
+            assert spied.submitted[-1] == pid, "the check did not use the worker started ahead"
+            assert spied.spare.pid is None and not os.path.exists(f"/proc/{pid}"), "a worker checks once"
+        pid = spied.ahead()
+    assert not os.path.exists(f"/proc/{pid}"), "the unused worker outlived the session"
+
+
+def test_a_worker_started_ahead_gets_the_sibling_modules_as_saved(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """residual_block imports the student's conv2d: the conv2d saved after the worker started is
+    the one that runs, broken and then fixed."""
+    monkeypatch.chdir(workspace)
+    ws = find_workspace()
+    folder = ws.exercise_file(course().exercise("residual_block")).parent
+    shutil.copy(SOLUTIONS / "residual_block.py", folder / "residual_block.py")
+    shutil.copy(SOLUTIONS / "conv2d.py", folder / "conv2d.py")
+    spied = Spied(ws, "residual_block", monkeypatch)
+    with spied.spare:
+        pid = spied.ahead()
+        save(folder / "conv2d.py", "def conv2d(x, w, b=None, stride=1, padding=0):\n    return x\n")
+        assert spied.check() != "passed"
+        assert spied.submitted == [pid]
+        pid = spied.ahead()
+        save(folder / "conv2d.py", (SOLUTIONS / "conv2d.py").read_text())
+        assert spied.check() == "passed"
+        assert spied.submitted == [spied.submitted[0], pid]
+
+
+def test_moving_to_a_numeric_question_stops_the_spare_worker(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(workspace)
+    spied = Spied(find_workspace(), "corr2d", monkeypatch)
+    with spied.spare:
+        pid = spied.ahead()
+        spied.session._move(course().exercise("conv_output_volume"))
+        spied.session.prepare_next()
+        assert spied.spare.pid is None and not os.path.exists(f"/proc/{pid}")
+
+
 def test_polling_sees_a_save_by_rename_with_the_same_size(tmp_path: Path) -> None:
     path = tmp_path / "f.py"
     path.write_text("a = 1\n")

@@ -15,8 +15,9 @@ from tutor.errors import UsageError
 from tutor.workspace import ExerciseState, Workspace, file_digest
 
 if TYPE_CHECKING:
+    from tutor.checking.engine import CheckOptions
     from tutor.checking.result import CheckResult
-    from tutor.checking.sandbox import Limits
+    from tutor.checking.sandbox import Limits, SpareWorker
 
 
 @dataclass(frozen=True)
@@ -142,22 +143,12 @@ def _save_long_reproduce(
     return replace(result, properties=properties)
 
 
-def check_exercise(
-    workspace: Workspace | None,
-    exercise: Exercise,
-    file: Path | None = None,
-    limits: Limits | None = None,
-    seed: int | None = None,
-) -> CheckResult:
-    """Check the student's file and record the outcome in the workspace's progress."""
-    from tutor.checking.engine import CheckOptions, run_check
+def _check_options(
+    workspace: Workspace | None, exercise: Exercise, path: Path, limits: Limits | None, seed: int | None
+) -> tuple[CheckOptions, bool]:
+    """The options a check of `path` runs with, and whether it is the workspace's own file."""
+    from tutor.checking.engine import CheckOptions
 
-    if not exercise.is_code:
-        raise UsageError(
-            f"{exercise.id} is a numeric question, not a code exercise.",
-            f"Run `tutor show {exercise.id}` to read it and `tutor answer {exercise.id} VALUE` to answer.",
-        )
-    path = resolve_file(workspace, exercise, file)
     own_file = workspace is not None and os.path.realpath(path) == os.path.realpath(
         workspace.exercise_file(exercise)
     )
@@ -173,15 +164,55 @@ def check_exercise(
         # current workspace's exercises/ folder when they are not next to it.
         library=workspace.exercise_file(exercise).parent if workspace and not own_file else None,
     )
+    return options, own_file
+
+
+def check_exercise(
+    workspace: Workspace | None,
+    exercise: Exercise,
+    file: Path | None = None,
+    limits: Limits | None = None,
+    seed: int | None = None,
+    spare: SpareWorker | None = None,
+) -> CheckResult:
+    """Check the student's file and record the outcome in the workspace's progress.
+
+    `spare`: where a worker started ahead (prepare_check) waits; the check uses it if it fits.
+    """
+    from tutor.checking.engine import run_check
+
+    if not exercise.is_code:
+        raise UsageError(
+            f"{exercise.id} is a numeric question, not a code exercise.",
+            f"Run `tutor show {exercise.id}` to read it and `tutor answer {exercise.id} VALUE` to answer.",
+        )
+    path = resolve_file(workspace, exercise, file)
+    options, own_file = _check_options(workspace, exercise, path, limits, seed)
     # Digest before checking, so an edit saved during the check is not recorded as passed.
     digest = file_digest(path)
-    result = run_check(exercise, path, options)
+    result = run_check(exercise, path, options, spare)
     if workspace is not None:
         result = _save_long_reproduce(workspace, exercise, path, result)
     if own_file:
         assert workspace is not None
         workspace.progress().record(exercise.id, str(result.status), digest)
     return result
+
+
+def prepare_check(
+    workspace: Workspace, exercise: Exercise | None, spare: SpareWorker, limits: Limits | None = None
+) -> None:
+    """Start, in `spare`, the worker the next check of this exercise's file will need (watch mode
+    does it while the student edits). It holds no student code until that check gives it the
+    files it reads. None, or a numeric question: nothing to prepare, and an unused spare is stopped."""
+    from tutor.checking.engine import worker_kind
+
+    if exercise is None or not exercise.is_code:
+        spare.close()
+        return
+    path = workspace.exercise_file(exercise)  # it may be missing now and saved before the check
+    options, _ = _check_options(workspace, exercise, path, limits, None)
+    spare.prepare(worker_kind(exercise, path, options))
 
 
 SOLUTION_QUESTION = "{id} is a numeric question: it has no reference solution. `tutor answer {id} VALUE` says whether you are right."

@@ -10,6 +10,7 @@ and a few stat calls every 0.1 s cost nothing.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -127,10 +128,13 @@ class WatchSession:
         course: Course,
         check: Callable[[Exercise], CheckResult],
         start: Exercise | None = None,
+        prepare: Callable[[Exercise | None], None] | None = None,
     ) -> None:
         self.workspace = workspace
         self.course = course
         self._check = check
+        self._prepare = prepare
+        """Gets ready for the next check of the exercise followed (None: none to come), e.g. starts its worker."""
         self.rows = course_states(workspace, course)
         self.exercise = start or next_exercise(self.rows)
         self.result: CheckResult | None = None
@@ -169,6 +173,13 @@ class WatchSession:
             if self.result is not None and self.result.passed:
                 self.hints = []  # solved: the hints have done their job
         self.rows = course_states(self.workspace, self.course)
+
+    def prepare_next(self) -> None:
+        """Get ready for the next check while the student edits (call it once the verdict is shown)."""
+        if self._prepare is None:
+            return
+        with contextlib.suppress(TutorError):  # e.g. the workspace moved: the check itself will say so
+            self._prepare(self.exercise if self.needs_check() else None)
 
     def parts(self) -> tuple[PartGrade, ...]:
         if self.exercise is None or self.exercise.is_code:

@@ -27,7 +27,7 @@ from tutor.checking.isolation import Isolation
 from tutor.checking.replay import Recording, ReplayStore
 from tutor.checking.reproduce import snippet
 from tutor.checking.result import CheckResult, Counterexample, PropertyResult, Status, small_values
-from tutor.checking.sandbox import Limits, Reply, Worker, WorkerFailure
+from tutor.checking.sandbox import Limits, Reply, SpareWorker, Worker, WorkerFailure, WorkerKind
 from tutor.checking.spec import Case, ExerciseCheck, Property
 from tutor.checking.static import preflight, stub_parameters
 from tutor.checking.submission import UnsafeFile, snapshot
@@ -959,22 +959,44 @@ def _shown(value: Any) -> str:
     return format_value(value)
 
 
-def run_check(exercise: Exercise, path: Path, options: CheckOptions | None = None) -> CheckResult:
-    """Check one student file for one exercise and return the verdict (never raises for student faults)."""
-    options = options or CheckOptions()
-    if (
-        exercise.call_seconds > options.limits.call_seconds
-    ):  # an exercise that trains a model needs longer calls
-        # The whole-check budget grows with it: the long call on top of the usual budget for the rest.
-        total = max(options.limits.total_seconds, exercise.call_seconds + options.limits.total_seconds)
-        # And so does the CPU time: a training run on one thread spends its wall time on the CPU.
-        cpu = max(options.limits.cpu_seconds, int(exercise.call_seconds) + options.limits.cpu_seconds)
-        options = replace(
-            options,
-            limits=replace(
-                options.limits, call_seconds=exercise.call_seconds, total_seconds=total, cpu_seconds=cpu
-            ),
-        )
+def _exercise_options(exercise: Exercise, options: CheckOptions) -> CheckOptions:
+    """The options with the exercise's own needs applied: an exercise that trains a model needs longer calls."""
+    if exercise.call_seconds <= options.limits.call_seconds:
+        return options
+    # The whole-check budget grows with it: the long call on top of the usual budget for the rest.
+    total = max(options.limits.total_seconds, exercise.call_seconds + options.limits.total_seconds)
+    # And so does the CPU time: a training run on one thread spends its wall time on the CPU.
+    cpu = max(options.limits.cpu_seconds, int(exercise.call_seconds) + options.limits.cpu_seconds)
+    return replace(
+        options,
+        limits=replace(
+            options.limits, call_seconds=exercise.call_seconds, total_seconds=total, cpu_seconds=cpu
+        ),
+    )
+
+
+def worker_kind(exercise: Exercise, path: Path, options: CheckOptions | None = None) -> WorkerKind:
+    """The worker a check of this file needs, as it can be started before the file is read."""
+    options = _exercise_options(exercise, options or CheckOptions())
+    return WorkerKind(
+        options.limits,
+        exercise.forbidden_imports(),
+        exercise.allowed_imports,
+        # As the snapshot names it: the absolute folder of the absolute (unresolved) path.
+        Path(os.path.abspath(Path(os.path.abspath(path)).parent)),
+        options.isolation,
+    )
+
+
+def run_check(
+    exercise: Exercise, path: Path, options: CheckOptions | None = None, spare: SpareWorker | None = None
+) -> CheckResult:
+    """Check one student file for one exercise and return the verdict (never raises for student faults).
+
+    With `spare`, a worker started ahead for this kind of check is used if there is one: it gets
+    the snapshot read here, when the check starts, and nothing else.
+    """
+    options = _exercise_options(exercise, options or CheckOptions())
     started = time.perf_counter()
     # Absolute but not resolved: a link to a pipe or device must be seen as the link (snapshot refuses it).
     run = _Run(exercise, Path(os.path.abspath(path)), options)
@@ -1022,14 +1044,22 @@ def run_check(exercise: Exercise, path: Path, options: CheckOptions | None = Non
             detail={"line": problem.line} if problem.line else {},
         )
 
-    # Start the worker first: its NumPy import overlaps with ours of torch and hypothesis.
-    run.worker = Worker(
-        options.limits,
-        exercise.forbidden_imports(),
-        submission=submission,
-        provided=exercise.allowed_imports,
-        isolation=options.isolation,
-    ).start()
+    # A worker started ahead has NumPy imported already; it is given this snapshot and nothing else.
+    ahead = spare.take(worker_kind(exercise, run.path, options)) if spare is not None else None
+    if ahead is not None:
+        try:
+            run.worker = ahead.submit(submission)
+        except ValueError:  # not the folder it shows after all: it runs nothing
+            ahead.stop()
+    if run.worker is None:
+        # Start the worker first: its NumPy import overlaps with ours of torch and hypothesis.
+        run.worker = Worker(
+            options.limits,
+            exercise.forbidden_imports(),
+            submission=submission,
+            provided=exercise.allowed_imports,
+            isolation=options.isolation,
+        ).start()
     try:
         check = load_check(exercise)
         loaded = run.load()

@@ -150,6 +150,9 @@ class Worker:
     With `isolation` None the worker runs in the sandbox when this machine has one and as a plain
     process otherwise; Isolation.SANDBOX insists (SandboxUnavailable if there is none) and
     Isolation.NONE never uses it. `isolation` afterwards says which one it got.
+
+    Started with `folder` instead of a submission, the worker is started ahead of a check (see
+    SpareWorker): it gets the snapshot of a file in `folder` later, with submit().
     """
 
     def __init__(
@@ -161,11 +164,14 @@ class Worker:
         submission: Submission | None = None,
         provided: tuple[str, ...] = (),
         isolation: Isolation | None = None,
+        folder: Path | None = None,
     ) -> None:
         self.limits = limits
         self.forbidden = forbidden
         self.search_path = search_path
         self.submission = submission
+        self.folder = submission.folder if submission is not None else folder
+        """The student's folder whose files the worker runs (copies, at this path in the sandbox)."""
         self.provided = provided
         """Libraries and data the code may use beyond the standard library and NumPy (torch, tutor.data)."""
         found = support() if isolation is not Isolation.NONE else None
@@ -219,6 +225,9 @@ class Worker:
         code = Path(self._tmp, "code")
         if self.submission is not None:
             self.submission.write(code)
+        elif self.folder is not None:
+            code.mkdir()  # empty until submit(); readable by the sandbox's user, writable by us only
+            os.chmod(code, 0o755)
         request_read, self._request_write = os.pipe()
         self._reply_read, reply_write = os.pipe()
         capture = os.open(os.path.join(self._tmp, "output.txt"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -237,9 +246,9 @@ class Worker:
             libraries = ("numpy", *(m for m in self.provided if m != "tutor.data"))
             binds, python_path = package_mounts(libraries)
             self._jail = Jail(bwrap=self._bwrap, binds=[(str(runtime), RUNTIME_DIR)], sizes=self._sizes)
-            if self.submission is not None:
-                self._jail.binds.append((str(code), str(self.submission.folder)))
-                config["search_path"] = [str(self.submission.folder)]
+            if self.folder is not None:
+                self._jail.binds.append((str(code), str(self.folder)))
+                config["search_path"] = [str(self.folder)]
             else:
                 config["search_path"] = list(self.search_path)
             self._jail.binds += [(path, path) for path in binds]
@@ -251,7 +260,7 @@ class Worker:
             home = os.path.join(self._tmp, "home")
             os.makedirs(home)
             environment.update(HOME=home, TMPDIR=home)
-            config["search_path"] = [str(code)] if self.submission is not None else list(self.search_path)
+            config["search_path"] = [str(code)] if self.folder is not None else list(self.search_path)
             command = [sys.executable, "-I", "-c", _BOOTSTRAP, str(runtime), json.dumps(config)]
             cwd = home
         self._budget_end = time.monotonic() + self.limits.total_seconds
@@ -273,6 +282,28 @@ class Worker:
             os.close(request_read)
             os.close(reply_write)
         return self
+
+    def submit(self, submission: Submission) -> Worker:
+        """Give a worker started ahead (with `folder`) the files it is to run: the grader's own
+        snapshot, taken when the file was saved, written into the private folder that the sandbox
+        already shows at the student's folder (read-only inside). The worker has run nothing of
+        the student's yet, and it reads these files only when asked to load one. From now on it
+        is one check's worker, with that check's whole time budget."""
+        if self._process is None or self.submission is not None or self.folder is None:
+            raise ValueError("only a worker started ahead, and not given its files yet, takes a submission")
+        if Path(submission.folder) != Path(self.folder):
+            raise ValueError(f"this worker shows {self.folder}, not {submission.folder}")
+        code = Path(self._tmp, "code")
+        if any(code.iterdir()):
+            raise ValueError(f"{code} is not empty: the worker's copy folder was written before the check")
+        submission.write(code)
+        self.submission = submission
+        self._budget_end = time.monotonic() + self.limits.total_seconds
+        return self
+
+    def alive(self) -> bool:
+        """Started, not stopped, and its process still runs."""
+        return self._process is not None and self._process.poll() is None and self._failure is None
 
     def __enter__(self) -> Worker:
         return self.start() if self._process is None else self
@@ -576,6 +607,76 @@ class Worker:
             kind = "cpu" if name == "SIGXCPU" else "crashed"
             self._fail(WorkerFailure(kind, f"the process was killed by {name}", code))
         self._fail(WorkerFailure("exited", f"the process exited with exit code {code}", code))
+
+
+@dataclass(frozen=True)
+class WorkerKind:
+    """What a worker is started with before the student's file is known. A worker started ahead
+    serves a check that asks for the same kind, and no other."""
+
+    limits: Limits
+    forbidden: tuple[str, ...]
+    provided: tuple[str, ...]
+    folder: Path
+    """The folder of the file to be checked: the worker shows its snapshot at this path."""
+    isolation: Isolation | None = None
+
+    def start(self) -> Worker:
+        return Worker(
+            self.limits, self.forbidden, provided=self.provided, isolation=self.isolation, folder=self.folder
+        ).start()
+
+
+class SpareWorker:
+    """A pool of one: a worker started ahead of the next check, so that a check finds NumPy
+    already imported and its guards in place (watch mode starts one while the student edits).
+
+    It holds no student code: the check takes it, then gives it the snapshot of the files it
+    read at save time (Worker.submit). A worker is used for one check only. Close the pool when
+    done: a spare that was never used is stopped as any worker is, with everything it started.
+    """
+
+    def __init__(self) -> None:
+        self._worker: Worker | None = None
+        self._kind: WorkerKind | None = None
+
+    def prepare(self, kind: WorkerKind) -> None:
+        """Have a worker of this kind ready (one of another kind is stopped). Best effort: when
+        none can be started, the check starts its own and reports why that fails."""
+        if self._worker is not None and self._kind == kind and self._worker.alive():
+            return
+        self.close()
+        try:
+            self._worker, self._kind = kind.start(), kind
+        except (OSError, subprocess.SubprocessError, SandboxUnavailable, ValueError):
+            self._worker, self._kind = None, None
+
+    def take(self, kind: WorkerKind) -> Worker | None:
+        """The spare worker, if it is of this kind and still running (it is no longer the pool's)."""
+        worker, made = self._worker, self._kind
+        self._worker, self._kind = None, None
+        if worker is None:
+            return None
+        if made != kind or not worker.alive():
+            worker.stop()
+            return None
+        return worker
+
+    @property
+    def pid(self) -> int | None:
+        """The spare worker's process id (None when there is none)."""
+        return self._worker.pid if self._worker is not None else None
+
+    def close(self) -> None:
+        worker, self._worker, self._kind = self._worker, None, None
+        if worker is not None:
+            worker.stop()
+
+    def __enter__(self) -> SpareWorker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 # Terminal control characters: C0 (but tab and newline), DEL, C1 (e.g. the one-byte CSI U+009B),

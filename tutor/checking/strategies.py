@@ -12,7 +12,10 @@ for conv2d) answers each call in a few milliseconds.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 from hypothesis import strategies as st
@@ -26,6 +29,29 @@ MAX_STRIDE = 3
 MAX_PADDING = 2
 MAX_SIDE = 9
 
+_Builder = TypeVar("_Builder", bound=Callable)
+
+
+def reused(builder: _Builder) -> _Builder:
+    """The same strategy object for the same arguments, instead of a new one per draw.
+
+    A strategy built inside a composite is new at every draw, and Hypothesis validates a new
+    strategy and works out its properties before drawing from it: for conv2d that was half of
+    Hypothesis's time. Drawing from one object or from an equal new one makes the same choices,
+    so the examples do not change (tests/test_strategies_reuse.py compares them).
+    """
+    return functools.lru_cache(maxsize=4096)(builder)  # type: ignore[return-value]
+
+
+SEEDS = st.integers(0, 2**32 - 1)
+"""A seed for NumPy's generator, from which an array's values are made."""
+COIN = st.booleans()
+
+
+@reused
+def integers(low: int, high: int) -> st.SearchStrategy[int]:
+    return st.integers(low, high)
+
 
 def element_values(bound: float = 4.0) -> st.SearchStrategy[float]:
     """Mostly halves (readable, exact in float32), sometimes any float in [-bound, bound]."""
@@ -34,6 +60,7 @@ def element_values(bound: float = 4.0) -> st.SearchStrategy[float]:
     return st.one_of(halves, anything)
 
 
+@reused
 @st.composite
 def float_arrays(draw: st.DrawFn, shape: tuple[int, ...], bound: float = 4.0) -> np.ndarray:
     """A float64 array whose values come from a drawn seed.
@@ -43,20 +70,22 @@ def float_arrays(draw: st.DrawFn, shape: tuple[int, ...], bound: float = 4.0) ->
     configurations shrink fast. The engine then zeroes out the elements that do not matter,
     which is what makes the final counterexample readable.
     """
-    seed = draw(st.integers(0, 2**32 - 1))
+    seed = draw(SEEDS)
     rng = np.random.default_rng(seed)
-    if draw(st.booleans()):
+    if draw(COIN):
         return rng.uniform(-bound, bound, size=shape)
     return rng.integers(int(-2 * bound), int(2 * bound) + 1, size=shape) / 2
 
 
+@reused
 @st.composite
 def int_or_pair(draw: st.DrawFn, low: int, high: int) -> tuple[int | tuple[int, int], tuple[int, int]]:
     """An argument given as an int or as an (h, w) pair; returns (as given, as a pair)."""
-    if draw(st.booleans()):
-        value = draw(st.integers(low, high))
+    values = integers(low, high)
+    if draw(COIN):
+        value = draw(values)
         return value, (value, value)
-    pair = (draw(st.integers(low, high)), draw(st.integers(low, high)))
+    pair = (draw(values), draw(values))
     return pair, pair
 
 
@@ -83,6 +112,7 @@ class ConvConfig:
         )
 
 
+@reused
 @st.composite
 def conv_configs(
     draw: st.DrawFn,
@@ -93,18 +123,18 @@ def conv_configs(
     max_padding: int = MAX_PADDING,
     same_channels: bool = False,
 ) -> ConvConfig:
-    kernel = (draw(st.integers(1, max_kernel)), draw(st.integers(1, max_kernel)))
+    kernel = (draw(integers(1, max_kernel)), draw(integers(1, max_kernel)))
     stride_arg, stride = draw(int_or_pair(1, max_stride))
     padding_arg, padding = draw(int_or_pair(0, max_padding))
     sides = []
     for k, p in zip(kernel, padding):
         smallest = max(1, k - 2 * p)
-        sides.append(draw(st.integers(smallest, max(smallest, MAX_SIDE))))
-    c_in = draw(st.integers(1, max_channels))
+        sides.append(draw(integers(smallest, max(smallest, MAX_SIDE))))
+    c_in = draw(integers(1, max_channels))
     return ConvConfig(
-        batch=draw(st.integers(1, max_batch)),
+        batch=draw(integers(1, max_batch)),
         c_in=c_in,
-        c_out=c_in if same_channels else draw(st.integers(1, max_channels)),
+        c_out=c_in if same_channels else draw(integers(1, max_channels)),
         height=sides[0],
         width=sides[1],
         kernel=kernel,
@@ -112,7 +142,7 @@ def conv_configs(
         padding=padding,
         stride_arg=stride_arg,
         padding_arg=padding_arg,
-        bias=draw(st.booleans()),
+        bias=draw(COIN),
     )
 
 
@@ -128,7 +158,7 @@ def conv2d_cases(draw: st.DrawFn) -> Case:
     for name, default in (("b", None), ("stride", 1), ("padding", 0)):
         value = keywords[name]
         is_default = value is None if default is None else isinstance(value, int) and value == default
-        if is_default and draw(st.booleans()):
+        if is_default and draw(COIN):
             del keywords[name]
     return Case.of(("x", x), ("w", w), **keywords)
 
@@ -146,24 +176,24 @@ def conv2d_case(
 
 @st.composite
 def corr2d_cases(draw: st.DrawFn) -> Case:
-    kh, kw = draw(st.integers(1, MAX_KERNEL)), draw(st.integers(1, MAX_KERNEL))
-    h, w = draw(st.integers(kh, MAX_SIDE + 1)), draw(st.integers(kw, MAX_SIDE + 1))
+    kh, kw = draw(integers(1, MAX_KERNEL)), draw(integers(1, MAX_KERNEL))
+    h, w = draw(integers(kh, MAX_SIDE + 1)), draw(integers(kw, MAX_SIDE + 1))
     return Case.of(("x", draw(float_arrays((h, w)))), ("k", draw(float_arrays((kh, kw)))))
 
 
 @st.composite
 def output_size_cases(draw: st.DrawFn) -> Case:
     """n, f, p, s with n + 2p >= f, given by keyword, by position, or left at the default."""
-    p = draw(st.integers(0, 5))
-    n = draw(st.integers(1, 64))
-    f = draw(st.integers(1, min(n + 2 * p, 11)))
-    s = draw(st.integers(1, 5))
+    p = draw(integers(0, 5))
+    n = draw(integers(1, 64))
+    f = draw(integers(1, min(n + 2 * p, 11)))
+    s = draw(integers(1, 5))
     keywords = {}
-    if p or draw(st.booleans()):
+    if p or draw(COIN):
         keywords["p"] = p
-    if s > 1 or draw(st.booleans()):
+    if s > 1 or draw(COIN):
         keywords["s"] = s
-    if len(keywords) == 2 and draw(st.booleans()):  # by position too, so that (n, f, s, p) shows
+    if len(keywords) == 2 and draw(COIN):  # by position too, so that (n, f, s, p) shows
         return Case.of(("n", n), ("f", f), ("p", p), ("s", s))
     return Case.of(("n", n), ("f", f), **keywords)
 
@@ -179,12 +209,13 @@ class BatchShape:
     width: int
 
 
+@reused
 @st.composite
 def batch_shapes(
     draw: st.DrawFn, max_batch: int = 4, min_channels: int = 1, max_channels: int = 4, max_side: int = 5
 ) -> BatchShape:
-    batch, channels = draw(st.integers(1, max_batch)), draw(st.integers(min_channels, max_channels))
-    height, width = draw(st.integers(1, max_side)), draw(st.integers(1, max_side))
+    batch, channels = draw(integers(1, max_batch)), draw(integers(min_channels, max_channels))
+    height, width = draw(integers(1, max_side)), draw(integers(1, max_side))
     if batch * height * width < 2:
         batch = 2
     return BatchShape(batch, channels, height, width)
@@ -224,11 +255,11 @@ def separable_cost_cases(draw: st.DrawFn) -> Case:
     (×2) and counting the bias additions (+1 per output) give the same numbers. The check tries
     c_in = 1 as an explicit case."""
     return Case.of(
-        ("h_out", draw(st.integers(1, 64))),
-        ("w_out", draw(st.integers(1, 64))),
-        ("c_in", draw(st.integers(2, 64))),
-        ("c_out", draw(st.integers(1, 128))),
-        ("k", draw(st.integers(1, 7))),
+        ("h_out", draw(integers(1, 64))),
+        ("w_out", draw(integers(1, 64))),
+        ("c_in", draw(integers(2, 64))),
+        ("c_out", draw(integers(1, 128))),
+        ("k", draw(integers(1, 7))),
     )
 
 
@@ -238,18 +269,19 @@ def separable_cost_cases(draw: st.DrawFn) -> Case:
 @st.composite
 def conv_params_cases(draw: st.DrawFn) -> Case:
     """c_in, f, n_filters all different (so a swapped factor shows), bias given or left to its default."""
-    c_in = draw(st.integers(1, 512))
-    f = draw(st.integers(1, 11).filter(lambda v: v != c_in))
-    n_filters = draw(st.integers(1, 512).filter(lambda v: v not in (c_in, f)))
+    c_in = draw(integers(1, 512))
+    f = draw(integers(1, 11).filter(lambda v: v != c_in))
+    n_filters = draw(integers(1, 512).filter(lambda v: v not in (c_in, f)))
     bias = draw(st.sampled_from([None, True, False]))
     keywords = {} if bias is None else {"bias": bias}
     return Case.of(("c_in", c_in), ("f", f), ("n_filters", n_filters), **keywords)
 
 
+@reused
 @st.composite
 def small_shapes(draw: st.DrawFn, min_dims: int = 1, max_dims: int = 4, max_side: int = 6) -> tuple[int, ...]:
     """A shape whose sides usually differ, so an axis mix-up changes the result."""
-    return tuple(draw(st.integers(1, max_side)) for _ in range(draw(st.integers(min_dims, max_dims))))
+    return tuple(draw(integers(1, max_side)) for _ in range(draw(integers(min_dims, max_dims))))
 
 
 @st.composite
@@ -262,7 +294,7 @@ def activation_cases(draw: st.DrawFn, bound: float = 8.0) -> Case:
 def sigmoid_tail_cases(draw: st.DrawFn) -> Case:
     """Large |x|: sigmoid(−720) ≈ 1.8e−313 is tiny but not zero, and exp(720) overflows float64."""
     shape = draw(small_shapes(max_dims=3))
-    seed = draw(st.integers(0, 2**32 - 1))
+    seed = draw(SEEDS)
     rng = np.random.default_rng(seed)
     magnitude = rng.uniform(30.0, 740.0, size=shape)
     sign = np.where(rng.random(shape) < 0.6, -1.0, 1.0)
@@ -278,10 +310,10 @@ def softmax_cases(draw: st.DrawFn) -> Case:
     if kind == "huge":
         base = base * 250.0 + draw(st.sampled_from([1000.0, -1000.0, 3000.0]))
     elif kind == "mixed":
-        rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+        rng = np.random.default_rng(draw(SEEDS))
         base = base * 10.0 ** rng.integers(0, 4, size=shape)
     ndim = len(shape)
-    axis = draw(st.one_of(st.none(), st.integers(-ndim, ndim - 1)))
+    axis = draw(st.one_of(st.none(), integers(-ndim, ndim - 1)))
     return Case.of(("x", base)) if axis is None else Case.of(("x", base), axis=axis)
 
 
@@ -302,11 +334,11 @@ def pool_configs(draw: st.DrawFn) -> PoolConfig:
     kernel_arg, kernel = draw(int_or_pair(1, 4))
     stride_arg, stride = draw(st.one_of(st.just((None, kernel)), int_or_pair(1, 3)))
     limit = (kernel[0] // 2, kernel[1] // 2)
-    if draw(st.booleans()):
-        value = draw(st.integers(0, min(limit)))
+    if draw(COIN):
+        value = draw(integers(0, min(limit)))
         padding_arg, padding = value, (value, value)
     else:
-        padding = (draw(st.integers(0, limit[0])), draw(st.integers(0, limit[1])))
+        padding = (draw(integers(0, limit[0])), draw(integers(0, limit[1])))
         padding_arg = padding
     return PoolConfig(kernel_arg, stride_arg, padding_arg, kernel, stride, padding)
 
@@ -315,9 +347,9 @@ def pool_configs(draw: st.DrawFn) -> PoolConfig:
 def pool2d_cases(draw: st.DrawFn) -> Case:
     """(N, C, H, W) with distinct sizes; sometimes all negative, so zero padding would win a max."""
     config = draw(pool_configs())
-    sides = [draw(st.integers(max(1, k - 2 * p), MAX_SIDE)) for k, p in zip(config.kernel, config.padding)]
-    x = draw(float_arrays((draw(st.integers(1, MAX_BATCH)), draw(st.integers(1, MAX_CHANNELS)), *sides)))
-    if draw(st.booleans()):
+    sides = [draw(integers(max(1, k - 2 * p), MAX_SIDE)) for k, p in zip(config.kernel, config.padding)]
+    x = draw(float_arrays((draw(integers(1, MAX_BATCH)), draw(integers(1, MAX_CHANNELS)), *sides)))
+    if draw(COIN):
         x = -np.abs(x) - 0.5
     return pool2d_case(x, config.kernel_arg, config.stride_arg, config.padding_arg)
 
@@ -336,9 +368,9 @@ def pool2d_case(
 @st.composite
 def lenet_stage_cases(draw: st.DrawFn) -> Case:
     """A small batch of 1×32×32 images and the seed that initialises the student's LeNet."""
-    batch = draw(st.integers(1, 3))
+    batch = draw(integers(1, 3))
     return Case.of(
-        ("x", draw(float_arrays((batch, 1, 32, 32), bound=1.0))), ("seed", draw(st.integers(0, 2**16)))
+        ("x", draw(float_arrays((batch, 1, 32, 32), bound=1.0))), ("seed", draw(integers(0, 2**16)))
     )
 
 
@@ -352,8 +384,8 @@ def cnn_cases(draw: st.DrawFn, shapes: dict[str, tuple[int, ...]], with_labels: 
     max-pool would then send the gradient to different cells. Weights are scaled by 1/√fan-in, as
     an initialisation does, so the logits stay moderate and every ReLU sees both signs; the images
     lie in [0, 1], as the digits do."""
-    batch = draw(st.integers(1, 3))
-    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    batch = draw(integers(1, 3))
+    rng = np.random.default_rng(draw(SEEDS))
     x = rng.uniform(0.0, 1.0, size=(batch, 1, 32, 32))
     params = {}
     for name, shape in shapes.items():
@@ -361,35 +393,36 @@ def cnn_cases(draw: st.DrawFn, shapes: dict[str, tuple[int, ...]], with_labels: 
         params[name] = rng.uniform(-1.0, 1.0, size=shape) * (2.0 / np.sqrt(fan_in))
     arguments: list[tuple[str, object]] = [("x", x)]
     if with_labels:
-        labels = draw(st.lists(st.integers(0, 9), min_size=batch, max_size=batch))
+        labels = draw(st.lists(integers(0, 9), min_size=batch, max_size=batch))
         arguments.append(("labels", np.array(labels, dtype=np.int64)))
     return Case.of(*arguments, ("params", params))
 
 
 def seed_cases() -> st.SearchStrategy[Case]:
     """Only a seed, e.g. to build a fresh model in the worker."""
-    return st.integers(0, 2**16).map(lambda seed: Case.of(("seed", seed)))
+    return integers(0, 2**16).map(lambda seed: Case.of(("seed", seed)))
 
 
 @st.composite
 def vgg_config_cases(draw: st.DrawFn) -> Case:
     """A VGG-style list (ints: 3×3 conv of padding 1 with that many filters; "M": 2×2 max-pool of
     stride 2), channels and an input side, odd sides included, never pooled below one pixel."""
-    side = draw(st.integers(1, 80))
-    in_channels = draw(st.integers(1, 4))
+    side = draw(integers(1, 80))
+    in_channels = draw(integers(1, 4))
     config: list[int | str] = []
     current = side
-    for _ in range(draw(st.integers(1, 9))):
-        if current >= 2 and draw(st.integers(0, 2)) == 0:
+    for _ in range(draw(integers(1, 9))):
+        if current >= 2 and draw(integers(0, 2)) == 0:
             config.append("M")
             current //= 2
         else:
-            config.append(draw(st.integers(1, 70)))
+            config.append(draw(integers(1, 70)))
     if all(item == "M" for item in config):
-        config.insert(0, draw(st.integers(1, 70)))
+        config.insert(0, draw(integers(1, 70)))
     return Case.of(("config", config), ("in_channels", in_channels), ("side", side))
 
 
+@reused
 @st.composite
 def batch_norm_statistics(draw: st.DrawFn, prefix: str, channels: int) -> dict[str, np.ndarray]:
     """Inference-mode BatchNorm: gamma, beta, running mean and a positive running variance."""
@@ -426,10 +459,10 @@ def residual_block_cases(draw: st.DrawFn) -> Case:
     Half the cases keep the shape (identity shortcut); the others change the channels and/or
     halve the size (projection shortcut: keys proj and proj_bn_*).
     """
-    batch, c_in = draw(st.integers(1, 2)), draw(st.integers(1, 3))
+    batch, c_in = draw(integers(1, 2)), draw(integers(1, 3))
     stride = draw(st.sampled_from([1, 2]))
-    c_out = c_in if draw(st.booleans()) else draw(st.integers(1, 4))
-    height, width = draw(st.integers(2, 6)), draw(st.integers(2, 6))
+    c_out = c_in if draw(COIN) else draw(integers(1, 4))
+    height, width = draw(integers(2, 6)), draw(integers(2, 6))
     params = {"conv1": draw(float_arrays((c_out, c_in, 3, 3), bound=1.0))}
     params |= draw(batch_norm_statistics("bn1", c_out))
     params["conv2"] = draw(float_arrays((c_out, c_out, 3, 3), bound=1.0))
@@ -448,11 +481,11 @@ def bottleneck_block_cases(draw: st.DrawFn) -> Case:
     About half the cases keep the shape (C_in = 4·width, stride 1: identity shortcut); the others
     change the channels and/or halve the size (projection shortcut: keys proj and proj_bn_*).
     """
-    batch, width = draw(st.integers(1, 2)), draw(st.integers(1, 2))
+    batch, width = draw(integers(1, 2)), draw(integers(1, 2))
     c_out = 4 * width
     stride = draw(st.sampled_from([1, 2]))
-    c_in = c_out if draw(st.booleans()) else draw(st.integers(1, 5))
-    height, side = draw(st.integers(2, 6)), draw(st.integers(2, 6))
+    c_in = c_out if draw(COIN) else draw(integers(1, 5))
+    height, side = draw(integers(2, 6)), draw(integers(2, 6))
     params = {"conv1": draw(float_arrays((width, c_in, 1, 1), bound=1.0))}
     params |= draw(batch_norm_statistics("bn1", width))
     params["conv2"] = draw(float_arrays((width, width, 3, 3), bound=1.0))
@@ -492,14 +525,15 @@ def image_probe(image: np.ndarray, label: str = "") -> ProbeCase:
     return ProbeCase(label=label, probes=(("image", image),))
 
 
+@reused
 @st.composite
 def profiles(draw: st.DrawFn, length: int, steps_only: bool = False) -> np.ndarray:
     """Brightness along one axis: one step from dark to bright (or back), or any values."""
-    if steps_only or draw(st.booleans()):
-        at = draw(st.integers(1, length - 1))
-        low, high = sorted(draw(st.lists(st.integers(-8, 8), min_size=2, max_size=2, unique=True)))
+    if steps_only or draw(COIN):
+        at = draw(integers(1, length - 1))
+        low, high = sorted(draw(st.lists(integers(-8, 8), min_size=2, max_size=2, unique=True)))
         values = np.where(np.arange(length) < at, low / 2, high / 2)
-        return values[::-1].copy() if draw(st.booleans()) else values
+        return values[::-1].copy() if draw(COIN) else values
     return draw(float_arrays((length,)))
 
 
@@ -514,21 +548,21 @@ def image_probes(draw: st.DrawFn, kind: str = "any") -> ProbeCase:
     - "step": one horizontal or vertical step edge, dark to bright or bright to dark;
     - "point": zeros and one bright pixel, anywhere (the kernel's impulse response).
     """
-    height = draw(st.integers(IMAGE_MIN_SIDE, IMAGE_MAX_SIDE))
-    width = draw(st.integers(IMAGE_MIN_SIDE, IMAGE_MAX_SIDE))
+    height = draw(integers(IMAGE_MIN_SIDE, IMAGE_MAX_SIDE))
+    width = draw(integers(IMAGE_MIN_SIDE, IMAGE_MAX_SIDE))
     if kind == "any":
         image = draw(float_arrays((height, width)))
     elif kind == "nonnegative":
         image = np.abs(draw(float_arrays((height, width))))
     elif kind == "constant":
         image = np.full((height, width), draw(element_values().filter(lambda v: v != 0.0)))
-    elif kind == "rows" or (kind == "step" and draw(st.booleans())):
+    elif kind == "rows" or (kind == "step" and draw(COIN)):
         image = np.repeat(draw(profiles(height, steps_only=kind == "step"))[:, None], width, axis=1)
     elif kind in ("columns", "step"):
         image = np.repeat(draw(profiles(width, steps_only=kind == "step"))[None, :], height, axis=0)
     elif kind == "point":
         image = np.zeros((height, width))
-        image[draw(st.integers(0, height - 1)), draw(st.integers(0, width - 1))] = draw(
+        image[draw(integers(0, height - 1)), draw(integers(0, width - 1))] = draw(
             st.sampled_from([1.0, 2.0, 0.5, 4.0])
         )
     else:  # pragma: no cover - a typo in a check
@@ -552,12 +586,12 @@ def conv1x1_cases(draw: st.DrawFn) -> Case:
     a transposed weight is shown on a square mixing matrix (where it gives wrong values instead
     of a shape error), and the other half of the cases keep the channel counts apart.
     """
-    batch, c_in = draw(st.integers(1, MAX_BATCH)), draw(st.integers(1, 4))
-    c_out = draw(st.integers(1, 4)) if draw(st.booleans()) else c_in
-    height, width = draw(st.integers(1, 5)), draw(st.integers(1, 5))
+    batch, c_in = draw(integers(1, MAX_BATCH)), draw(integers(1, 4))
+    c_out = draw(integers(1, 4)) if draw(COIN) else c_in
+    height, width = draw(integers(1, 5)), draw(integers(1, 5))
     x = draw(float_arrays((batch, c_in, height, width)))
     w = draw(float_arrays((c_out, c_in, 1, 1)))
-    b = draw(float_arrays((c_out,))) if draw(st.booleans()) else None
+    b = draw(float_arrays((c_out,))) if draw(COIN) else None
     return Case.of(("x", x), ("w", w), b=b)
 
 
@@ -573,9 +607,9 @@ def inception_cases(draw: st.DrawFn) -> Case:
     a loop conv2d with a 5×5 kernel answers quickly, and x is sometimes all negative: then a
     max-pool padded with zeros instead of −inf is wrong on the border.
     """
-    batch, c_in = draw(st.integers(1, 2)), draw(st.integers(1, 3))
-    height, width = draw(st.integers(1, 5)), draw(st.integers(1, 5))
-    c1, r2, c2, r3, c3, c4 = (draw(st.integers(1, 3)) for _ in range(6))
+    batch, c_in = draw(integers(1, 2)), draw(integers(1, 3))
+    height, width = draw(integers(1, 5)), draw(integers(1, 5))
+    c1, r2, c2, r3, c3, c4 = (draw(integers(1, 3)) for _ in range(6))
     params: dict[str, np.ndarray] = {}
     params |= _weights_and_bias(draw, "branch1", c1, c_in, 1)
     params |= _weights_and_bias(draw, "branch2_reduce", r2, c_in, 1)
@@ -584,7 +618,7 @@ def inception_cases(draw: st.DrawFn) -> Case:
     params |= _weights_and_bias(draw, "branch3", c3, r3, 5)
     params |= _weights_and_bias(draw, "branch4", c4, c_in, 1)
     x = draw(float_arrays((batch, c_in, height, width), bound=2.0))
-    if draw(st.booleans()):
+    if draw(COIN):
         x = -np.abs(x) - 0.5
     return Case.of(("x", x), ("params", params))
 
@@ -596,12 +630,12 @@ def inverted_residual_cases(draw: st.DrawFn) -> Case:
     Half the cases keep C_out = C_in (the residual is added at stride 1), the others change it.
     Values are large enough that ReLU6's cap at 6 is often reached.
     """
-    batch, c_in = draw(st.integers(1, 2)), draw(st.integers(1, 3))
-    t = draw(st.integers(1, 4))
+    batch, c_in = draw(integers(1, 2)), draw(integers(1, 3))
+    t = draw(integers(1, 4))
     hidden = t * c_in
-    c_out = c_in if draw(st.booleans()) else draw(st.integers(1, 4))
+    c_out = c_in if draw(COIN) else draw(integers(1, 4))
     stride = draw(st.sampled_from([1, 2]))
-    height, width = draw(st.integers(1, 6)), draw(st.integers(1, 6))
+    height, width = draw(integers(1, 6)), draw(integers(1, 6))
     params = {
         "expand_w": draw(float_arrays((hidden, c_in, 1, 1), bound=2.0)),
         "expand_b": draw(float_arrays((hidden,), bound=2.0)),
@@ -617,9 +651,9 @@ def inverted_residual_cases(draw: st.DrawFn) -> Case:
 @st.composite
 def inverted_residual_parameter_cases(draw: st.DrawFn) -> Case:
     """c_in, c_out and the expansion factor t, drawn apart so that a swapped factor shows."""
-    c_in = draw(st.integers(1, 320))
-    c_out = draw(st.integers(1, 320).filter(lambda v: v != c_in))
-    t = draw(st.integers(1, 8))
+    c_in = draw(integers(1, 320))
+    c_out = draw(integers(1, 320).filter(lambda v: v != c_in))
+    t = draw(integers(1, 8))
     return Case.of(("c_in", c_in), ("c_out", c_out), ("t", t))
 
 
@@ -630,7 +664,7 @@ EFFICIENTNET_COEFFICIENTS = (1.2, 1.1, 1.15)
 def _phi_values(low: int) -> st.SearchStrategy[float]:
     """φ in [low, 6]: mostly whole or half steps (readable), sometimes any float."""
     return st.one_of(
-        st.integers(2 * low, 12).map(lambda k: k / 2),
+        integers(2 * low, 12).map(lambda k: k / 2),
         st.floats(float(low), 6.0, allow_nan=False, allow_subnormal=False),
     )
 
@@ -640,11 +674,9 @@ def compound_scaling_cases(draw: st.DrawFn) -> Case:
     """φ in [0, 6] (EfficientNet-B0 and up), with α, β, γ left to their defaults or given as three
     distinct values in [1.05, 1.3] (so a swap shows, and the measured network stays small)."""
     phi = draw(_phi_values(0))
-    if draw(st.booleans()):
+    if draw(COIN):
         return Case.of(("phi", phi))
-    coefficients = draw(
-        st.lists(st.integers(21, 26).map(lambda k: k / 20), min_size=3, max_size=3, unique=True)
-    )
+    coefficients = draw(st.lists(integers(21, 26).map(lambda k: k / 20), min_size=3, max_size=3, unique=True))
     return Case.of(("phi", phi), alpha=coefficients[0], beta=coefficients[1], gamma=coefficients[2])
 
 
@@ -673,9 +705,9 @@ def scale_network_cases(draw: st.DrawFn) -> Case:
     alpha, beta, gamma = EFFICIENTNET_COEFFICIENTS
     phi = draw(_phi_values(SCALE_MIN_PHI))
     layers, channels, resolution = (
-        draw(st.integers(1, 20)),
-        draw(st.integers(1, 96)),
-        draw(st.integers(8, 300)),
+        draw(integers(1, 20)),
+        draw(integers(1, 96)),
+        draw(integers(8, 300)),
     )
     if phi != 0:  # with φ = 0 every multiplier is exactly 1.0
         assume(not _near_tie(layers * alpha**phi, 0.0))
@@ -688,6 +720,7 @@ AUGMENT_MAX_SIDE = 7
 AUGMENT_MAX_PADDING = 3
 
 
+@reused
 @st.composite
 def chw_images(
     draw: st.DrawFn, max_channels: int = 3, min_side: int = 1, max_side: int = AUGMENT_MAX_SIDE
@@ -696,17 +729,17 @@ def chw_images(
 
     Mostly quarters (0, 0.25, … 1: readable, exact), sometimes any value in [0, 1].
     """
-    sides = st.integers(min_side, max_side)
-    shape = (draw(st.integers(1, max_channels)), draw(sides), draw(sides))
-    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    if draw(st.booleans()):
+    sides = integers(min_side, max_side)
+    shape = (draw(integers(1, max_channels)), draw(sides), draw(sides))
+    rng = np.random.default_rng(draw(SEEDS))
+    if draw(COIN):
         return rng.integers(0, 5, size=shape) / 4
     return rng.uniform(0.0, 1.0, size=shape)
 
 
 def rng_seeds() -> st.SearchStrategy[int]:
     """A seed passed as `rng`: the student's np.random.default_rng(rng) makes it a Generator."""
-    return st.integers(0, 2**16)
+    return integers(0, 2**16)
 
 
 @st.composite
@@ -719,14 +752,14 @@ def crop_cases(draw: st.DrawFn, min_padding: int = 0, max_padding: int = AUGMENT
     """An image of at least 2 × 2 pixels (one pixel makes every bug look like every other), a padding
     (0 to 3 pixels by default) and a seed."""
     x = draw(chw_images(min_side=2))
-    padding = draw(st.integers(min_padding, max_padding))
+    padding = draw(integers(min_padding, max_padding))
     return Case.of(("x", x), ("padding", padding), ("rng", draw(rng_seeds())))
 
 
 @st.composite
 def jitter_factors(draw: st.DrawFn) -> float:
     """A brightness or contrast factor in [0, 2.5]: quarters mostly (1 keeps the image), any float sometimes."""
-    quarters = st.integers(0, 10).map(lambda k: k / 4)
+    quarters = integers(0, 10).map(lambda k: k / 4)
     anything = st.floats(0.0, 2.5, allow_nan=False, allow_infinity=False, allow_subnormal=False)
     return draw(st.one_of(quarters, anything))
 
@@ -740,18 +773,19 @@ def jitter_cases(draw: st.DrawFn) -> Case:
 def augment_cases(draw: st.DrawFn) -> Case:
     """An image and a seed; padding and jitter given by keyword or left at their defaults."""
     keywords: dict[str, object] = {}
-    if draw(st.booleans()):
-        keywords["padding"] = draw(st.integers(0, AUGMENT_MAX_PADDING))
-    if draw(st.booleans()):
+    if draw(COIN):
+        keywords["padding"] = draw(integers(0, AUGMENT_MAX_PADDING))
+    if draw(COIN):
         keywords["jitter"] = draw(st.sampled_from([0.0, 0.1, 0.25, 0.5, 0.9]))
     return Case.of(("x", draw(chw_images(min_side=2))), ("rng", draw(rng_seeds())), **keywords)
 
 
 # -- session 3: optimizers, dropout, receptive field --
+@reused
 @st.composite
 def distinct_nchw(draw: st.DrawFn, max_side: int = 6) -> tuple[int, int, int, int]:
     """N, C, H and W all different (1 to max_side), so that any axis mix-up changes the shape."""
-    sizes = draw(st.lists(st.integers(1, max_side), min_size=4, max_size=4, unique=True))
+    sizes = draw(st.lists(integers(1, max_side), min_size=4, max_size=4, unique=True))
     return tuple(sizes)  # type: ignore[return-value]
 
 
@@ -764,7 +798,7 @@ def global_pool_cases(draw: st.DrawFn) -> Case:
 @st.composite
 def receptive_field_cases(draw: st.DrawFn, max_layers: int = 6) -> Case:
     """A stack of 1 to 6 layers, each (kernel 1–7, stride 1–3): a receptive field of at most 2,185."""
-    layer = st.tuples(st.integers(1, 7), st.integers(1, 3))
+    layer = st.tuples(integers(1, 7), integers(1, 3))
     return Case.of(("layers", draw(st.lists(layer, min_size=1, max_size=max_layers))))
 
 
@@ -797,7 +831,7 @@ def optimizer_runs(draw: st.DrawFn, kind: str) -> OptimizerRun:
     The learning rate is never 1, where "lr applied to the velocity" and torch's form agree.
     """
     shape = draw(small_shapes(max_dims=3, max_side=4))
-    steps = draw(st.integers(1, OPTIMIZER_MAX_STEPS))
+    steps = draw(integers(1, OPTIMIZER_MAX_STEPS))
     param = draw(float_arrays(shape))
     grads = tuple(draw(float_arrays(shape)) for _ in range(steps))
     lr = draw(st.sampled_from([0.1, 0.5, 0.05, 0.25, 0.01]))
@@ -805,9 +839,9 @@ def optimizer_runs(draw: st.DrawFn, kind: str) -> OptimizerRun:
     if kind == "sgd":
         settings.append(("momentum", draw(st.sampled_from([0.9, 0.5, 0.75, 0.25, 0.99]))))
     else:
-        if draw(st.booleans()):
+        if draw(COIN):
             settings.append(("betas", draw(st.sampled_from([(0.9, 0.999), (0.5, 0.75), (0.8, 0.9)]))))
-        if draw(st.booleans()):
+        if draw(COIN):
             settings.append(("eps", draw(st.sampled_from([1e-8, 1e-3, 0.1, 0.5]))))
     return OptimizerRun(param, grads, lr, tuple(settings))
 
@@ -837,7 +871,7 @@ DROPOUT_LARGE = 20_000
 @st.composite
 def dropout_mean_cases(draw: st.DrawFn) -> Case:
     """Many units (2 × 10,000) of a few distinct values, a drop probability up to 0.75, and a seed."""
-    values = draw(st.lists(st.integers(-8, 8).filter(bool).map(lambda k: k / 2), min_size=1, max_size=3))
+    values = draw(st.lists(integers(-8, 8).filter(bool).map(lambda k: k / 2), min_size=1, max_size=3))
     x = np.resize(np.array(values), DROPOUT_LARGE).reshape(2, DROPOUT_LARGE // 2)
     p = draw(st.sampled_from([0.5, 0.25, 0.75, 0.1]))
     return Case.of(("x", x), ("p", p), ("rng", draw(rng_seeds())))
@@ -877,7 +911,7 @@ def gradient_problems(draw: st.DrawFn) -> GradientProblem:
     """x of 1 to 3 dimensions (1-D for a quadratic form or a cross-entropy), values in [−2, 2]."""
     name = draw(st.sampled_from(GRADIENT_FUNCTIONS))
     vector = name in ("quadratic_form", "cross_entropy")
-    shape = (draw(st.integers(2, 6)),) if vector else draw(small_shapes(max_dims=3, max_side=4))
+    shape = (draw(integers(2, 6)),) if vector else draw(small_shapes(max_dims=3, max_side=4))
     x = draw(float_arrays(shape, bound=2.0))
     params: dict[str, object] = {}
     if name == "quadratic":
@@ -887,7 +921,7 @@ def gradient_problems(draw: st.DrawFn) -> GradientProblem:
     elif name == "quadratic_form":
         params = {"A": draw(float_arrays((shape[0], shape[0])))}
     elif name == "cross_entropy":
-        params = {"label": draw(st.integers(0, shape[0] - 1))}
+        params = {"label": draw(integers(0, shape[0] - 1))}
     steps = [None, 1e-3, 1e-2] if name in EXACT_FOR_ANY_H else [None, 1e-4]
     return GradientProblem(name, x, tuple(params.items()), draw(st.sampled_from(steps)))
 
@@ -899,7 +933,7 @@ def gradient_problems(draw: st.DrawFn) -> GradientProblem:
 
 
 def _seeded(draw: st.DrawFn) -> np.random.Generator:
-    return np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    return np.random.default_rng(draw(SEEDS))
 
 
 @st.composite
@@ -915,14 +949,14 @@ def relu_backward_cases(draw: st.DrawFn) -> Case:
 def cross_entropy_cases(draw: st.DrawFn) -> Case:
     """logits (N, K) and integer labels (N,) in [0, K): small logits, logits in the thousands (where
     exp overflows), or rows of very different magnitude. N and K are drawn apart so a swap shows."""
-    n, k = draw(st.integers(1, 5)), draw(st.integers(2, 6))
+    n, k = draw(integers(1, 5)), draw(integers(2, 6))
     logits = draw(float_arrays((n, k)))
     kind = draw(st.sampled_from(["small", "huge", "mixed"]))
     if kind == "huge":
         logits = logits * 250.0 + draw(st.sampled_from([1000.0, -1000.0, 3000.0]))
     elif kind == "mixed":
         logits = logits * 10.0 ** _seeded(draw).integers(0, 4, size=(n, 1))
-    labels = np.array(draw(st.lists(st.integers(0, k - 1), min_size=n, max_size=n)), dtype=np.int64)
+    labels = np.array(draw(st.lists(integers(0, k - 1), min_size=n, max_size=n)), dtype=np.int64)
     return Case.of(("logits", logits), ("labels", labels))
 
 
@@ -936,7 +970,7 @@ def conv2d_backward_cases(draw: st.DrawFn) -> Case:
     dout = draw(float_arrays((config.batch, config.c_out, *config.output_size())))
     keywords: dict[str, object] = {"stride": config.stride_arg, "padding": config.padding_arg}
     for name, default in (("stride", 1), ("padding", 0)):
-        if keywords[name] == default and draw(st.booleans()):
+        if keywords[name] == default and draw(COIN):
             del keywords[name]
     return Case.of(("dout", dout), ("x", x), ("w", w), **keywords)
 
@@ -957,10 +991,11 @@ def _pool_keywords(config: PoolConfig) -> dict[str, object]:
     return keywords
 
 
+@reused
 @st.composite
 def pool_input_shapes(draw: st.DrawFn, config: PoolConfig) -> tuple[int, int, int, int]:
-    sides = [draw(st.integers(max(1, k - 2 * p), MAX_SIDE)) for k, p in zip(config.kernel, config.padding)]
-    return (draw(st.integers(1, MAX_BATCH)), draw(st.integers(1, MAX_CHANNELS)), sides[0], sides[1])
+    sides = [draw(integers(max(1, k - 2 * p), MAX_SIDE)) for k, p in zip(config.kernel, config.padding)]
+    return (draw(integers(1, MAX_BATCH)), draw(integers(1, MAX_CHANNELS)), sides[0], sides[1])
 
 
 @st.composite
@@ -969,11 +1004,11 @@ def max_pool2d_backward_cases(draw: st.DrawFn) -> Case:
     have a tied maximum, and some inputs are all negative (a padded 0 must never win)."""
     config = draw(pool_configs())
     shape = draw(pool_input_shapes(config))
-    if draw(st.booleans()):
+    if draw(COIN):
         x = _seeded(draw).integers(-1, 2, size=shape) / 2  # -0.5, 0 and 0.5 only: ties everywhere
     else:
         x = draw(float_arrays(shape))
-    if draw(st.booleans()):
+    if draw(COIN):
         x = -np.abs(x) - 0.5
     dout = draw(float_arrays(shape[:2] + pool_output_size(shape, config)))
     return Case.of(("dout", dout), ("x", x), ("kernel_size", config.kernel_arg), **_pool_keywords(config))

@@ -36,16 +36,29 @@ def keys_without_enter(fd: int) -> Iterator[None]:
 @pass_app
 def command(app: Application, exercise_id: str | None, timeout: float | None) -> None:
     """Re-check the current exercise every time you save it. Keys: n next, h hint, l list, r re-run, q quit."""
-    from tutor import render
-    from tutor.core import check_exercise, limits_for
+    from tutor.checking.sandbox import SpareWorker
+    from tutor.core import check_exercise, limits_for, prepare_check
 
     workspace = app.workspace()
     assert workspace is not None
     limits = limits_for(workspace, call_seconds=timeout)
     start = app.exercise(exercise_id) if exercise_id else None
+    # The next check's worker starts while the student edits: a save then only sends the file.
+    spare = SpareWorker()
     session = WatchSession(
-        workspace, app.course, lambda exercise: check_exercise(workspace, exercise, limits=limits), start
+        workspace,
+        app.course,
+        lambda exercise: check_exercise(workspace, exercise, limits=limits, spare=spare),
+        start,
+        prepare=lambda exercise: prepare_check(workspace, exercise, spare, limits=limits),
     )
+    with spare:
+        _watch(app, session)
+
+
+def _watch(app: Application, session: WatchSession) -> None:
+    from tutor import render
+
     console = app.console
 
     def draw() -> None:
@@ -60,12 +73,22 @@ def command(app: Application, exercise_id: str | None, timeout: float | None) ->
             )
         session.check()
         draw()
+        session.prepare_next()
+
+    def update() -> None:
+        """After a save: check a code exercise again, or re-read a numeric question's answers."""
+        if session.needs_check():
+            check()
+        else:
+            session.check()
+            draw()
+            session.prepare_next()
 
     fd = sys.stdin.fileno()
     reading = True
     with keys_without_enter(fd):
         try:
-            check() if session.needs_check() else (session.check(), draw())
+            update()
             while True:
                 ready = select.select([fd], [], [], POLL_SECONDS)[0] if reading else []
                 if not reading:
@@ -87,6 +110,6 @@ def command(app: Application, exercise_id: str | None, timeout: float | None) ->
                         elif step is Step.REDRAW:
                             draw()
                 elif session.file_changed():
-                    check() if session.needs_check() else (session.check(), draw())
+                    update()
         except KeyboardInterrupt:
             console.print("\nStopped watching. Your progress is saved.")
