@@ -1,6 +1,6 @@
 """Benchmark `tutor grade-class`: the same class of workspaces graded with --jobs 1 and --jobs 2.
 
-    python benchmarks/grade_class.py [--count 50] [--jobs 1 2] [--complete] [--compare DIR]
+    python benchmarks/grade_class.py [--count 50] [--jobs 1 2] [--complete] [--without-training] [--compare DIR]
 
 Builds COUNT workspaces of the installed course in a temporary folder: a third with every
 solution, a third with the first two exercises solved, a third untouched; with --complete, every
@@ -8,6 +8,11 @@ workspace has every solution and every numeric question answered right (as measu
 grades the whole class once per --jobs value and prints the wall time, the time per submission,
 the seconds per workspace per core (wall × cores busy / workspaces, the cores busy being the
 smaller of --jobs and the usable cores) and the speed-up over the first value.
+
+Where `perf` is installed, each run is counted with `perf stat -e task-clock` and the CPU seconds
+per workspace (workers included) are printed too: steadier than wall time on a shared machine.
+--without-training leaves out the exercises that train a network (their time is the students'
+code), so the figure is the grader's own cost.
 
 --compare DIR grades the same class also with the tutor source tree in DIR (e.g. `git archive
 main | tar -x -C DIR`), alternating with this one for each --jobs value, and prints the ratio:
@@ -85,30 +90,60 @@ def build_class(folder: Path, count: int, complete: bool = False) -> None:
             answer_everything(target)
 
 
-def grade(folder: Path, jobs: int, out: Path, source: Path | None = None) -> float:
-    """Wall seconds of one `tutor grade-class` (of the tutor in `source`, else the installed one)."""
+def grade(
+    folder: Path, jobs: int, out: Path, source: Path | None = None, extra: list[str] | None = None
+) -> tuple[float, float | None]:
+    """Wall seconds of one `tutor grade-class` (of the tutor in `source`, else the installed one),
+    and the CPU seconds of it and everything it started (workers included; `perf stat`'s
+    task-clock, None where perf is missing)."""
     environment = dict(os.environ)
     if source is not None:  # every `tutor grade` it starts inherits the path
         environment["PYTHONPATH"] = str(source.resolve())
+    command = [
+        sys.executable,
+        "-m",
+        "tutor",
+        "grade-class",
+        str(folder),
+        "--jobs",
+        str(jobs),
+        "--output",
+        str(out),
+    ]
+    counter = out.with_suffix(".perf")
+    if shutil.which("perf"):
+        command = ["perf", "stat", "-e", "task-clock", "-x", ",", "-o", str(counter), *command]
     started = time.perf_counter()
     subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tutor",
-            "grade-class",
-            str(folder),
-            "--jobs",
-            str(jobs),
-            "--output",
-            str(out),
-        ],
+        [*command, *(extra or [])],
         check=True,
         stdout=subprocess.DEVNULL,
         env=environment,
         cwd=out.parent,  # not a folder with a tutor package in it: `-m tutor` puts the cwd first
     )
-    return time.perf_counter() - started
+    wall = time.perf_counter() - started
+    cpu = None
+    if counter.exists():
+        for line in counter.read_text().splitlines():
+            if "task-clock" in line:
+                cpu = float(line.split(",")[0]) / 1000
+    return wall, cpu
+
+
+def without_training(folder: Path) -> list[str]:
+    """--config/--assignment flags that grade every exercise except those that train a network
+    (a longer call than the default): what the grader costs, apart from the students' training."""
+    from tutor.catalog import course
+    from tutor.checking.sandbox import Limits
+
+    kept = [e.id for e in course().exercises if e.call_seconds <= Limits().call_seconds]
+    config = folder / "without-training.toml"
+    config.write_text(
+        '[assignments.no_training]\ntitle = "Everything but training"\nexercises = ['
+        + ", ".join(f'"{i}"' for i in kept)
+        + "]\n"
+    )
+    return ["--config", str(config), "--assignment", "no_training"]
 
 
 def summary(out: Path) -> str:
@@ -127,6 +162,11 @@ def main() -> None:
         "--complete", action="store_true", help="every exercise solved, every question answered"
     )
     parser.add_argument("--compare", type=Path, metavar="DIR", help="also grade with the tutor source in DIR")
+    parser.add_argument(
+        "--without-training",
+        action="store_true",
+        help="leave out the exercises that train a network (LeNet, the capstone): the grader's own cost",
+    )
     args = parser.parse_args()
     print(f"machine: {machine()}")
     kind = (
@@ -137,27 +177,40 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="grade-class-bench-") as tmp:
         folder = Path(tmp) / "class"
         build_class(folder, args.count, args.complete)
-        print(f"class: {args.count} {kind} of the installed course")
+        extra = without_training(Path(tmp)) if args.without_training else []
+        print(
+            f"class: {args.count} {kind} of the installed course"
+            + (", training exercises left out" if extra else "")
+        )
         baseline = None
         for jobs in args.jobs:
             cores = min(jobs, usable_cores())
             runs = [("this tutor", None)] + ([(f"{args.compare}", args.compare)] if args.compare else [])
-            seconds = {}
+            seconds: dict[str, float] = {}
+            cpu: dict[str, float | None] = {}
             for name, source in runs:
                 out = Path(tmp) / f"book-{jobs}-{len(seconds)}.csv"
                 before = load()
-                seconds[name] = grade(folder, jobs, out, source)
+                seconds[name], cpu[name] = grade(folder, jobs, out, source, extra)
                 baseline = baseline or seconds[name]
                 wall = seconds[name]
+                spent = (
+                    f", {cpu[name] / args.count:5.2f} CPU-s per workspace" if cpu[name] is not None else ""
+                )
                 print(
                     f"--jobs {jobs} [{name}]: {wall:7.1f} s wall, {wall / args.count:5.2f} s per submission, "
-                    f"{wall * cores / args.count:5.2f} s per workspace per core, speed-up "
+                    f"{wall * cores / args.count:5.2f} s per workspace per core{spent}, speed-up "
                     f"{baseline / wall:4.2f}x over the first run (load {before} before, {load()} after; "
                     f"{summary(out)})"
                 )
             if args.compare:
                 ratio = seconds["this tutor"] / seconds[str(args.compare)]
                 print(f"--jobs {jobs}: this tutor takes {ratio:.2f}x the time of {args.compare}")
+                mine, theirs = cpu["this tutor"], cpu[str(args.compare)]
+                if mine is not None and theirs is not None:
+                    print(
+                        f"--jobs {jobs}: this tutor takes {mine / theirs:.2f}x the CPU time of {args.compare}"
+                    )
 
 
 if __name__ == "__main__":
