@@ -226,3 +226,14 @@ def test_tiny_outputs_alone_are_no_evidence() -> None:
     assert structure.explain([structure.Example(Case(), np.array([2.0]), np.array([1.5]))]) is None
     want = _values(3, 4)
     assert structure.explain([structure.Example(Case(), want, want + 0.5)]) is not None
+
+
+def test_an_offset_equal_to_a_scalar_input_is_named_with_its_sign() -> None:
+    wants = [_values(2, 3), _values(2, 3)]
+    ys = [1.5, -2.0]
+    examples = _examples([(w, w - y) for w, y in zip(wants, ys)], x=wants, y=ys)
+    sentence = structure.offset(examples, "output")
+    assert sentence is not None and "the right one minus y" in sentence and "y is missing" in sentence
+    # A different constant on each input that is none of the inputs: no claim.
+    examples = _examples([(w, w + c) for w, c in zip(wants, (0.5, 0.7))], x=wants, y=ys)
+    assert structure.offset(examples, "output") is None

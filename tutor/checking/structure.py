@@ -38,7 +38,7 @@ INPUT_CHANGED = (
 )
 OFFSET_CONSTANT = (
     "Every value of your {what} is the right one {sign} {amount}, on every failing input: the computation is "
-    "right up to an added constant{named}. Look for a term added (or subtracted) once too often or not at all."
+    "right up to an added constant. Look for a term added (or subtracted) once too often or not at all."
 )
 OFFSET_VECTOR = "Your {what} is the right one {relation} {name}{along}, on every failing input: {advice}"
 OFFSET_REPEATED = (
@@ -431,21 +431,22 @@ def offset(examples: Sequence[Example], what: str) -> str | None:
             break
         constants.append(c)
     if constants and sum(d.size for d, _ in differences) >= 2:
-        named = ""
         for name, _ in _scalars(examples[0].case):
-            if all(
-                any(n == name and abs(abs(c) - abs(v)) <= 1e-9 + 1e-6 * abs(v) for n, v in _scalars(e.case))
-                for e, c in zip(examples, constants)
+            for sign, relation, advice in (
+                (1, "plus", f"{name} is added once too often (or left out where it is subtracted)."),
+                (-1, "minus", f"{name} is missing (or subtracted where it is added)."),
             ):
-                named = f" (equal to {name})"
-                break
+                if all(
+                    any(n == name and abs(c - sign * v) <= 1e-9 + 1e-6 * abs(v) for n, v in _scalars(e.case))
+                    for e, c in zip(examples, constants)
+                ):
+                    return OFFSET_VECTOR.format(
+                        what=what, relation=relation, name=name, along="", advice=advice
+                    )
         c = constants[0]
-        same = all(abs(other - c) <= 1e-9 + 1e-6 * abs(c) for other in constants)
-        amount = _number(abs(c)) if same else "a constant (it changes with the input)"
-        sign = "plus" if c > 0 else "minus"
-        if not same and not all(np.sign(other) == np.sign(c) for other in constants):
-            sign = "plus or minus"
-        return OFFSET_CONSTANT.format(what=what, sign=sign, amount=amount, named=named)
+        if not all(abs(other - c) <= 1e-9 + 1e-6 * abs(c) for other in constants):
+            return None  # a different constant on each input, and none of the inputs: no claim
+        return OFFSET_CONSTANT.format(what=what, sign="plus" if c > 0 else "minus", amount=_number(abs(c)))
     # A 1-D input along one axis.
     ndim = pairs[0][0].ndim
     for axis in range(ndim):
