@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from tutor.catalog import Exercise
-from tutor.checking import crashes, messages, output_size, scale
+from tutor.checking import crashes, evidence, messages, output_size, scale, structure
 from tutor.checking.compare import Mismatch, format_value, worst_leading_index
 from tutor.checking.isolation import Isolation
 from tutor.checking.replay import Recording, ReplayStore
@@ -42,6 +42,9 @@ _SIMPLIFY_CALLS = 200
 # A safety net for slow functions only: the call count decides. A tight wall-clock budget made the
 # counterexample, and so the diagnosis, depend on how busy the machine was.
 _SIMPLIFY_SECONDS = 8.0
+# Extra evidence for a structural diagnosis (the explicit edge cases) is gathered only when the
+# student's calls take less than this on average: a slow function could time out on them.
+_EXTRA_CALL_SECONDS = 0.25
 
 
 @dataclass(frozen=True)
@@ -682,6 +685,8 @@ class _Run:
             diagnosis = self._size_or_value(prop, failure, failures, diagnosis)
         if diagnosis is None and mismatch.status is Status.FAILED:
             diagnosis = self._scaled(prop, failure, failures)
+        if diagnosis is None and mismatch.status in (Status.FAILED, Status.WRONG_SHAPE):
+            diagnosis = self._structural(prop, failure, failures)
         if diagnosis is None and mismatch.status is Status.NOT_FINITE:
             diagnosis = prop.not_finite
         if diagnosis is None and mismatch.status is Status.ERROR and failure.error:
@@ -709,6 +714,40 @@ class _Run:
         except Exception:  # a reference undefined for some case: no claim
             return None
         return scale.explain(pairs, tuple(getattr(prop.comparison, "names", ())))
+
+    def _structural(self, prop: Property, failure: _Failure, failures: list[tuple[Case, Any]]) -> str | None:
+        """What kind of error it is, and where (structure.py), on the shown failure, the most shrunk
+        and the earliest others, and the explicit edge cases that fail the same way (evidence.py)."""
+        if prop.expect is None or failure.got is None:
+            return None
+        status = failure.mismatch.status
+        seen = evidence.failing((failure.case, failure.got), failures)
+        worker = self.worker
+        if (
+            prop.explicit
+            and worker is not None
+            and worker.call_seconds <= _EXTRA_CALL_SECONDS * max(worker.calls, 1)
+        ):
+            seen += evidence.explicit_failures(prop.explicit(), lambda case: self._judged(prop, case, status))
+        try:
+            examples = [structure.Example(c, prop.expect(c), g) for c, g in seen]
+        except Exception:  # a reference undefined for some case: no claim
+            return None
+        names = tuple(getattr(prop.comparison, "names", ()) or getattr(prop.comparison, "item_names", ()))
+        return structure.explain(examples, names, prop.expect, prop.comparison.equivalent)
+
+    def _judged(self, prop: Property, case: Case, status: Status) -> tuple[Any, bool] | None:
+        """The student's value for an extra case, and whether it fails with `status`; None when
+        the call raised or the worker failed (no evidence either way)."""
+        assert self.worker is not None
+        try:
+            reply = self._call(prop, self.worker, case)
+        except WorkerFailure:
+            return None
+        if not reply.ok:
+            return None
+        mismatch = self.judge(prop, case, reply)
+        return reply.value, mismatch is not None and mismatch.status is status
 
     def _size_or_value(
         self, prop: Property, failure: _Failure, failures: list[tuple[Case, Any]], value: str | None
