@@ -77,7 +77,9 @@ def test_a_transposed_kernel_is_named_and_a_half_transposed_one_is_not() -> None
     cases = [_conv_case(), _conv_case()]
     turned = [c.replace("w", np.swapaxes(c["w"], 2, 3)) for c in cases]
     examples = [structure.Example(c, _conv(c), _conv(t)) for c, t in zip(cases, turned)]
-    assert "w's last two axes are swapped" in (structure.input_changed(examples, _conv, _equal, "output") or "")
+    assert "w's last two axes are swapped" in (
+        structure.input_changed(examples, _conv, _equal, "output") or ""
+    )
     # Only on the first example: the second got is right, so no relation holds on both.
     examples[1] = structure.Example(cases[1], _conv(cases[1]), _conv(cases[1]) + 1.0)
     assert structure.input_changed(examples, _conv, _equal, "output") is None
@@ -237,3 +239,26 @@ def test_an_offset_equal_to_a_scalar_input_is_named_with_its_sign() -> None:
     # A different constant on each input that is none of the inputs: no claim.
     examples = _examples([(w, w + c) for w, c in zip(wants, (0.5, 0.7))], x=wants, y=ys)
     assert structure.offset(examples, "output") is None
+
+
+def _conv_padded(case: Case) -> np.ndarray:
+    return ref.conv2d(case["x"], case["w"], None, 1, case["padding"])
+
+
+def test_one_padding_used_for_both_axes_is_named_and_a_coincidence_is_not() -> None:
+    cases = [
+        Case.of(("x", _values(2, 3, 5, 6)), ("w", _values(4, 3, 3, 2)), ("padding", (2, 0))),
+        Case.of(("x", _values(1, 3, 4, 7)), ("w", _values(4, 3, 2, 3)), ("padding", (1, 1))),
+    ]
+    mixed = [c.replace("padding", (c["padding"][0], c["padding"][0])) for c in cases]
+    examples = [structure.Example(c, _conv_padded(c), _conv_padded(m)) for c, m in zip(cases, mixed)]
+    sentence = structure.input_changed(examples, _conv_padded, _equal, "output")
+    assert sentence is not None and "padding's first value is used for both axes" in sentence
+    # Swapped pairs are a different mistake, and wrong values that no mix-up explains are no claim.
+    swapped = [c.replace("padding", c["padding"][::-1]) for c in cases]
+    examples = [structure.Example(c, _conv_padded(c), _conv_padded(m)) for c, m in zip(cases, swapped)]
+    assert "two values are swapped" in (
+        structure.input_changed(examples, _conv_padded, _equal, "output") or ""
+    )
+    examples = [structure.Example(c, _conv_padded(c), _conv_padded(m) + 0.5) for c, m in zip(cases, mixed)]
+    assert structure.input_changed(examples, _conv_padded, _equal, "output") is None

@@ -347,7 +347,45 @@ def _changes(case: Any) -> list[tuple[str, str, str, Any]]:
                         value[..., ::-1, ::-1],
                     )
                 )
+        pair = _int_pair(value)
+        if pair is not None:
+            found.extend(_pair_changes(name, pair))
     return found
+
+
+def _int_pair(value: Any) -> tuple[int, int] | None:
+    """An argument given as two integers (a padding, stride or kernel size per axis), else None."""
+    if not (isinstance(value, (tuple, list)) and len(value) == 2):
+        return None
+    if not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value):
+        return None
+    return int(value[0]), int(value[1])
+
+
+def _pair_changes(name: str, pair: tuple[int, int]) -> list[tuple[str, str, str, Any]]:
+    """The mix-ups of a per-axis pair: one value used for both axes, or the two swapped. Where the
+    two values are equal a change is no change, so the same words cover every example."""
+    first, second = pair
+    return [
+        (
+            name,
+            f"{name}'s first value is used for both axes",
+            f"your code uses {name}[0] (the height's) where {name}[1] (the width's) belongs, e.g. ph for pw.",
+            (first, first),
+        ),
+        (
+            name,
+            f"{name}'s second value is used for both axes",
+            f"your code uses {name}[1] (the width's) where {name}[0] (the height's) belongs, e.g. pw for ph.",
+            (second, second),
+        ),
+        (
+            name,
+            f"{name}'s two values are swapped",
+            f"your code reads {name} as (width, height); it is (height, width), as in torch.",
+            (second, first),
+        ),
+    ]
 
 
 def input_changed(
