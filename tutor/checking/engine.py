@@ -370,16 +370,22 @@ class _Run:
             replayed = self._replay(prop, recording)
             if replayed is not None:
                 return replayed
-        self._series = None
-        self._last_call = None
-        self._replays = 0
-        self._recorded = [] if store is not None else None
+        self._reset_property_state(recording=store is not None)
         result = self._run_property(prop)
         result = replace(result, examples=max(result.examples - self._replays, 1 if result.examples else 0))
         if store is not None and key is not None and result.status is Status.PASSED and recording is None:
             store.save(key, Recording(tuple(self._recorded or ()), result.examples))
         self._recorded = None
         return replace(result, series=self._series) if self._series else result
+
+    def _reset_property_state(self, recording: bool) -> None:
+        """Forget what the last property (or a replay that did not pass) left behind."""
+        self._series = None
+        self._last_call = None
+        self._replays = 0
+        self._passes = []
+        self._aliased = None
+        self._recorded = [] if recording else None
 
     # -- replaying a passing property's examples (replay.py) -----------------------------------------
     def _replay_store(self, prop: Property) -> tuple[ReplayStore | None, str | None]:
@@ -403,12 +409,7 @@ class _Run:
         """PASSED when the worker passes every recorded case, in order, as the search would have
         found; None (run the search) at the first case that does not pass, whatever the reason."""
         assert self.worker is not None
-        self._series = None
-        self._last_call = None
-        self._replays = 0
-        self._passes = []
-        self._aliased = None
-        self._recorded = None
+        self._reset_property_state(recording=False)
         examples = 0
         try:
             for case in recording.cases:
@@ -434,8 +435,6 @@ class _Run:
         assert self.worker is not None
         worker = self.worker
         failures: list[tuple[Case, Any]] = []
-        self._passes = []
-        self._aliased = None
         counter = {"examples": 0}
         current: dict[str, Case | None] = {"case": None}
 
@@ -557,7 +556,7 @@ class _Run:
             self._series = _series(prop, reply.value)
         if mismatch is None and prop.new_array and reply.extra.get("aliases") and self._aliased is None:
             self._aliased = (case, reply)
-        if mismatch is None and len(getattr(self, "_passes", ())) < _KEPT_FAILURES:
+        if mismatch is None and len(self._passes) < _KEPT_FAILURES:
             self._passes.append((case, reply.value))
         if mismatch is not None:
             if len(failures) < _KEPT_FAILURES:
@@ -570,7 +569,7 @@ class _Run:
         """The worker's reply for this case. Hypothesis runs a failing example once more to report
         it; when that is the very same Case object (a property of one fixed case, st.just), the
         reply it already has is the answer: calling again would train a whole network twice."""
-        last = getattr(self, "_last_call", None)
+        last = self._last_call
         if last is not None and last[0] is case:
             self._replays += 1  # not a new example either
             return last[1]
@@ -789,7 +788,7 @@ class _Run:
         if got is None or not prop.misconceptions or prop.expect is None:
             return None
         others = [(c, g) for c, g in failures if c is not case and g is not None][-10:]
-        passes = list(getattr(self, "_passes", ()))[-10:]
+        passes = list(self._passes)[-10:]
         best: tuple[tuple[int, bool], str] | None = None
         for misconception in prop.misconceptions:
             if not self._predicts(prop, misconception, case, got, must_differ=True):
