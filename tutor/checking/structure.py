@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from tutor.checking.compare import ArrayComparison
+
 # -- sentences -----------------------------------------------------------------------------------
 TUPLE_SWAPPED = (
     "Your {a} and {b} are in each other's places, on every failing input: the values are right but the "
@@ -93,6 +95,7 @@ _ADVICE_INDEX = (
 
 # A structural claim needs one failing example whose output has at least this many values.
 MIN_VALUES = 3
+_ARRAYS = ArrayComparison()
 
 
 def _size(value: Any) -> int:
@@ -125,8 +128,8 @@ def _array(value: Any) -> np.ndarray | None:
 
 
 def _tolerance(expected: np.ndarray) -> float:
-    """The usual per-array tolerance of ArrayComparison, 1e-6 + 1e-4 · max(1, max|expected|)."""
-    return 1e-6 + 1e-4 * max(1.0, float(np.abs(expected).max()) if expected.size else 0.0)
+    """The tolerance the verdict itself uses for an array (ArrayComparison's default)."""
+    return _ARRAYS.allowed(expected)
 
 
 def _close(a: np.ndarray, b: np.ndarray, tolerance: float) -> bool:
