@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import requires_sandbox
+from tests.test_grading_class import _marked
 from tutor.cli import cli
 from tutor.grading import classgrade
 from tutor.grading.classgrade import RowStatus, grade_class
@@ -105,7 +106,7 @@ def test_a_forked_grade_that_runs_too_long_is_stopped_with_everything_it_started
     original = classgrade._stop
 
     def stop(process):  # noqa: ANN001, ANN202 - what was running when the limit passed
-        seen.extend(_processes_mentioning(str(tmp_path)))
+        seen.extend(_marked(str(tmp_path)))
         original(process)
 
     monkeypatch.setattr(classgrade, "_stop", stop)
@@ -114,19 +115,7 @@ def test_a_forked_grade_that_runs_too_long_is_stopped_with_everything_it_started
     (pid,) = forked
     assert not Path(f"/proc/{pid}").exists()
     assert seen  # the test can see a worker at all: one was running when the limit passed
-    assert not _processes_mentioning(str(tmp_path))  # and it is gone, with the forked grade
-
-
-def _processes_mentioning(text: str) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and int(entry.name) != os.getpid():
-            try:
-                if text.encode() in entry.joinpath("cmdline").read_bytes():
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-    return found
+    assert not _marked(str(tmp_path))  # and it is gone, with the forked grade
 
 
 def test_the_grade_class_command_still_grades_when_the_zygote_cannot_start(

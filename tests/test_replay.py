@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.conftest import requires_sandbox
+from tests.conftest import _sandbox_support, requires_sandbox
 from tutor.catalog import course
 from tutor.checking import engine
 from tutor.checking.engine import CheckOptions, run_check
@@ -108,17 +108,11 @@ def test_every_right_implementation_meets_the_examples_the_solution_met(
 
 @pytest.fixture(scope="module")
 def conv2d_store(tmp_path_factory: pytest.TempPathFactory) -> ReplayStore:
-    if not _sandboxed():
+    if not _sandbox_support().available:
         pytest.skip("no sandbox here: a store is only used with one")
     store = ReplayStore(tmp_path_factory.mktemp("conv2d-replay"))
     assert check("conv2d", SOLUTIONS / "conv2d.py", store).passed
     return store
-
-
-def _sandboxed() -> bool:
-    from tutor.checking.isolation import support
-
-    return support().available
 
 
 def searches(monkeypatch: pytest.MonkeyPatch) -> list[str]:
