@@ -24,11 +24,14 @@ def the_course() -> Course:
     return course()
 
 
-def check_file(exercise_id: str, path: Path, isolation: object = None, **limits: object) -> CheckResult:
+def check_file(
+    exercise_id: str, path: Path, isolation: object = None, workers: object = None, **limits: object
+) -> CheckResult:
     """Check a file the way CI grades: derandomized, so the verdict is reproducible. `isolation`
-    (an Isolation) forces the sandbox or a plain process; None takes the sandbox if there is one."""
+    (an Isolation) forces the sandbox or a plain process; None takes the sandbox if there is one.
+    `workers`: where the check takes its worker from (a Nursery), as run_check's `spare`."""
     options = CheckOptions(derandomize=True, limits=Limits(**limits), isolation=isolation)  # type: ignore[arg-type]
-    return run_check(course().exercise(exercise_id), path, options)
+    return run_check(course().exercise(exercise_id), path, options, workers)  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -90,3 +93,33 @@ requires_sandbox = pytest.mark.skipif(
     not _sandbox_support().available, reason=f"no sandbox here: {_sandbox_support().detail}"
 )
 """For tests that attack the sandbox itself: without one there is nothing to test (README)."""
+
+
+KERNEL_LIMITS = Limits(memory_mb=1536, cpu_seconds=30, file_mb=4, processes=40)
+"""Limits whose values are easy to recognise in /proc/PID/limits (assert_worker_limits)."""
+
+
+def assert_worker_limits(limits_text: str, environ: bytes) -> None:
+    """A worker started with KERNEL_LIMITS, as the kernel sees it (/proc/PID/limits and environ,
+    read by the trusted test process): its limits, and nothing in its environment but ours."""
+    rows = {line[:26].strip(): line[26:].split() for line in limits_text.splitlines()[1:]}
+    assert rows["Max address space"][0] == str(1536 * 1024 * 1024)
+    assert rows["Max cpu time"][0] == "30"
+    assert rows["Max file size"][0] == str(4 * 1024 * 1024)
+    assert rows["Max core file size"][0] == "0"
+    assert int(rows["Max processes"][0]) >= 40  # tasks already running for this user + 40
+    names = {item.split(b"=", 1)[0].decode() for item in environ.split(b"\0") if item}
+    assert "HOME" in names and names <= {
+        "PATH",
+        "LANG",
+        "LC_ALL",
+        "HOME",
+        "TMPDIR",
+        "PYTHONHASHSEED",
+        "PYTHONDONTWRITEBYTECODE",
+        "OPENBLAS_NUM_THREADS",
+        "OMP_NUM_THREADS",
+        "MKL_NUM_THREADS",
+        "TUTOR_WORKER_TOKEN",
+        "PWD",  # set by bwrap's --chdir
+    }, names

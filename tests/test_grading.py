@@ -344,9 +344,9 @@ def test_grading_passes_the_isolation_and_the_workspace_root_to_every_check(
     seen = []
     real = engine.run_check
 
-    def spy(exercise, path, options):  # noqa: ANN001, ANN202
+    def spy(exercise, path, options, workers=None):  # noqa: ANN001, ANN202
         seen.append((exercise.id, options.isolation, options.root))
-        return real(exercise, path, options)
+        return real(exercise, path, options, workers)
 
     monkeypatch.setattr(engine, "run_check", spy)
     workspace = make_workspace(tmp_path / "ws", solved=("double",))

@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import check_file, requires_sandbox
+from tests.conftest import KERNEL_LIMITS, assert_worker_limits, check_file, requires_sandbox
 from tutor.checking.isolation import Isolation
+from tutor.checking.result import CheckResult
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 HELPERS = HOSTILE / "_helpers"
@@ -160,7 +161,7 @@ def _marked(marker: str) -> list[int]:
     return found
 
 
-def _run(name: str, tmp_path: Path, isolation: Isolation | None = None):  # noqa: ANN202
+def _run(name: str, tmp_path: Path, isolation: Isolation | None = None, workers: object = None):  # noqa: ANN202
     exercise = name.split("_", 1)[0]
     for helper in HELPERS.glob("*.py"):
         shutil.copy(helper, tmp_path / helper.name)
@@ -168,7 +169,7 @@ def _run(name: str, tmp_path: Path, isolation: Isolation | None = None):  # noqa
     shutil.copyfile(HOSTILE / f"{name}.py", target)
     limits = FAST | LIMITS.get(name, {}) | SCENARIOS[name].limits
     started = time.monotonic()
-    result = check_file(exercise, target, isolation, **limits)
+    result = check_file(exercise, target, isolation, workers, **limits)
     return result, time.monotonic() - started
 
 
@@ -179,10 +180,35 @@ def _run(name: str, tmp_path: Path, isolation: Isolation | None = None):  # noqa
 )
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
 def test_hostile_submission(name: str, isolation: Isolation, tmp_path: Path) -> None:
+    result, seconds = _run(name, tmp_path, isolation)
+    _assert_concluded(name, isolation, result, seconds)
+
+
+@requires_sandbox
+def test_hostile_submissions_one_after_another_in_one_nursery(tmp_path: Path) -> None:
+    """Every scenario in turn in one folder, each check's worker forked by one nursery as
+    `tutor grade` does (checking/nursery.py): the same verdicts, and nothing a check leaves
+    behind (processes, files in /tmp, a killed nursery) changes the next one's."""
+    from tutor.checking.nursery import Nursery
+
+    forked = []
+    with Nursery(tmp_path) as nursery:
+        for name in sorted(SCENARIOS):
+            before = nursery.forked
+            result, seconds = _run(name, tmp_path, Isolation.SANDBOX, nursery)
+            _assert_concluded(name, Isolation.SANDBOX, result, seconds)
+            if nursery.forked > before:
+                forked.append(name)
+        gone = nursery.gone
+    # Refused before running (a syntax error, a forbidden import seen in the source) takes no worker.
+    print(f"forked for {len(forked)} of {len(SCENARIOS)} scenarios; nursery: {gone or 'running'}")
+    assert len(forked) >= len(SCENARIOS) // 2, (forked, gone)
+
+
+def _assert_concluded(name: str, isolation: Isolation, result: CheckResult, seconds: float) -> None:
     expect = SCENARIOS[name]
     if isolation is Isolation.SANDBOX and expect.sandboxed is not None:
         expect = expect.sandboxed
-    result, seconds = _run(name, tmp_path, isolation)
     assert result.isolation in ("", str(isolation)), result.isolation  # "": refused before running
     exercise = name.split("_", 1)[0]
     summary = f"{name}: {result.status} in {seconds:.1f} s: {result.message}"
@@ -243,10 +269,9 @@ def test_fake_progress_is_overwritten(tmp_path: Path) -> None:
 
 def test_worker_limits_are_applied() -> None:
     """The kernel's view of the worker's limits, read from /proc by this (trusted) process."""
-    from tutor.checking.sandbox import Limits, Worker, _descendants
+    from tutor.checking.sandbox import Worker, _descendants
 
-    limits = Limits(memory_mb=1536, cpu_seconds=30, file_mb=4, processes=40)
-    with Worker(limits, forbidden=("torch",)) as worker:
+    with Worker(KERNEL_LIMITS, forbidden=("torch",)) as worker:
         worker.ping()
         # In the sandbox worker.pid is bwrap's: the worker is the Python process below it.
         pids = [worker.pid, *_descendants(worker.pid)]
@@ -254,30 +279,10 @@ def test_worker_limits_are_applied() -> None:
             p for p in pids if Path(f"/proc/{p}/cmdline").read_bytes().split(b"\0")[1:3] == [b"-I", b"-c"]
         )
         text = Path(f"/proc/{pid}/limits").read_text()
-        environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        environ = Path(f"/proc/{pid}/environ").read_bytes()
         cwd = os.readlink(f"/proc/{pid}/cwd")
         sandboxed = worker.sandboxed
-    rows = {line[:26].strip(): line[26:].split() for line in text.splitlines()[1:]}
-    assert rows["Max address space"][0] == str(1536 * 1024 * 1024)
-    assert rows["Max cpu time"][0] == "30"
-    assert rows["Max file size"][0] == str(4 * 1024 * 1024)
-    assert rows["Max core file size"][0] == "0"
-    assert int(rows["Max processes"][0]) >= 40  # tasks already running for this user + 40
-    names = {item.split(b"=", 1)[0].decode() for item in environ if item}
-    assert names <= {
-        "PATH",
-        "LANG",
-        "LC_ALL",
-        "HOME",
-        "TMPDIR",
-        "PYTHONHASHSEED",
-        "PYTHONDONTWRITEBYTECODE",
-        "OPENBLAS_NUM_THREADS",
-        "OMP_NUM_THREADS",
-        "MKL_NUM_THREADS",
-        "TUTOR_WORKER_TOKEN",
-        "PWD",  # set by bwrap's --chdir
-    }, names
+    assert_worker_limits(text, environ)
     assert cwd == "/tmp" if sandboxed else "tutor-worker-" in cwd
 
 

@@ -37,7 +37,7 @@ import tempfile
 import threading
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,7 @@ import pytest
 from tutor.catalog import course
 from tutor.checking.engine import CheckOptions, run_check
 from tutor.checking.isolation import RUNTIME_DIR, interpreter, package_mounts, stdlib_dirs, support
+from tutor.checking.nursery import Nursery
 from tutor.checking.result import CheckResult
 from tutor.checking.sandbox import Limits, SpareWorker, Worker, WorkerKind
 from tutor.checking.submission import snapshot
@@ -97,30 +98,45 @@ def plant(folder: Path, attack: str, exercise: str, **params: Any) -> Path:
     return target
 
 
-def worker_for(path: Path, exercise_id: str, limits: Limits, ahead: bool) -> Worker:
-    """A started worker running the snapshot of `path`. With `ahead`, as watch mode gets it: started
-    before the file is read (SpareWorker), then given the snapshot."""
+# How a check gets its worker: its own sandbox, one started ahead (watch mode), or a fork of the
+# workspace's nursery (`tutor grade`). The attacks that matter to each run all three ways.
+HOW = ["worker-for-the-check", "worker-started-ahead", "worker-forked-by-a-nursery"]
+
+
+@contextlib.contextmanager
+def worker_for(path: Path, exercise_id: str, limits: Limits, how: str = HOW[0]) -> Iterator[Worker]:
+    """A started worker running the snapshot of `path`, got as `how` says; stopped afterwards."""
     exercise = course().exercise(exercise_id)
-    if not ahead:
-        return Worker(
-            limits, exercise.forbidden_imports(), submission=snapshot(path), provided=exercise.allowed_imports
-        ).start()
     kind = WorkerKind(
         limits, exercise.forbidden_imports(), exercise.allowed_imports, Path(os.path.abspath(path.parent))
     )
-    with SpareWorker() as spare:
-        spare.prepare(kind)
-        worker = spare.take(kind)
-    assert worker is not None and worker.alive()
-    return worker.submit(snapshot(path))
+    with contextlib.ExitStack() as stack:
+        if how == "worker-for-the-check":
+            worker = Worker(
+                limits,
+                exercise.forbidden_imports(),
+                submission=snapshot(path),
+                provided=exercise.allowed_imports,
+            ).start()
+        elif how == "worker-started-ahead":
+            with SpareWorker() as spare:
+                spare.prepare(kind)
+                taken = spare.take(kind)
+            assert taken is not None and taken.alive()
+            worker = taken.submit(snapshot(path))
+        else:
+            nursery = stack.enter_context(Nursery(kind.folder))
+            taken = nursery.take(kind)
+            assert taken is not None and taken.alive(), nursery.gone
+            worker = taken.submit(snapshot(path))
+        with worker:
+            yield worker
 
 
-def probe(
-    path: Path, exercise_id: str, function: str = "probe", args: tuple = (), ahead: bool = False
-) -> Any:
+def probe(path: Path, exercise_id: str, function: str = "probe", args: tuple = (), how: str = HOW[0]) -> Any:
     """Load the attack in a real worker (sandboxed when this machine has one), call `function`."""
     limits = Limits(call_seconds=60.0, total_seconds=120.0, memory_mb=4096)
-    with worker_for(path, exercise_id, limits, ahead) as worker:
+    with worker_for(path, exercise_id, limits, how) as worker:
         loaded = worker.load(worker.student_path(path), exercise_id, (function,))
         assert loaded.ok, f"the attack did not load: {loaded.error} {worker.output[-2000:]}"
         reply = worker.call(function, args, {})
@@ -429,8 +445,8 @@ def test_the_installation_and_the_workspace_cannot_be_changed(tmp_path: Path) ->
 
 # -- 3. reading what is not theirs ---------------------------------------------------------------------
 @needs_sandbox
-@pytest.mark.parametrize("ahead", [False, True], ids=["worker-for-the-check", "worker-started-ahead"])
-def test_nothing_but_the_runtime_and_the_libraries_is_visible(tmp_path: Path, ahead: bool) -> None:
+@pytest.mark.parametrize("how", HOW)
+def test_nothing_but_the_runtime_and_the_libraries_is_visible(tmp_path: Path, how: str) -> None:
     """Walked from inside: nothing outside the system's libraries, the interpreter, the allowed
     packages, the runtime and the submission's own folder; no other workspace, no solutions/, no
     tutor package, no hypothesis, no home folder, nothing of the host's /tmp or /dev/shm, no
@@ -475,7 +491,7 @@ def test_nothing_but_the_runtime_and_the_libraries_is_visible(tmp_path: Path, ah
     with contextlib.suppress(OSError):
         host_shm.write_text(marker)
     try:
-        report = probe(target, "conv2d", ahead=ahead)
+        report = probe(target, "conv2d", how=how)
     finally:
         host_tmp.unlink(missing_ok=True)
         host_shm.unlink(missing_ok=True)
@@ -638,8 +654,8 @@ def assert_nothing_outlived(marker: str, started: float, files: list[Path]) -> N
 
 
 @needs_sandbox
-@pytest.mark.parametrize("ahead", [False, True], ids=["worker-for-the-check", "worker-started-ahead"])
-def test_escaped_processes_die_with_the_worker(tmp_path: Path, ahead: bool) -> None:
+@pytest.mark.parametrize("how", HOW)
+def test_escaped_processes_die_with_the_worker(tmp_path: Path, how: str) -> None:
     """At import the attack stops being a subreaper and starts, by double fork + setsid + an
     environment without the worker's token, a server that computes for it, a sleeper that writes
     host-visible files later, a shell ignoring SIGTERM/SIGHUP and a fork chain whose pid keeps
@@ -649,7 +665,7 @@ def test_escaped_processes_die_with_the_worker(tmp_path: Path, ahead: bool) -> N
     target, files = plant_escape(tmp_path / "ws", tmp_path, marker)
     started = time.monotonic()
     try:
-        with worker_for(target, "corr2d", FAST, ahead) as worker:
+        with worker_for(target, "corr2d", FAST, how) as worker:
             assert worker.load(worker.student_path(target), "corr2d", ("corr2d",)).ok, worker.output
             x, k = np.arange(20.0).reshape(4, 5), np.ones((2, 2))
             reply = worker.call("corr2d", (x, k), {})

@@ -27,7 +27,7 @@ from tutor.checking.isolation import Isolation
 from tutor.checking.replay import Recording, ReplayStore
 from tutor.checking.reproduce import snippet
 from tutor.checking.result import CheckResult, Counterexample, PropertyResult, Status, small_values
-from tutor.checking.sandbox import Limits, Reply, SpareWorker, Worker, WorkerFailure, WorkerKind
+from tutor.checking.sandbox import Limits, Reply, Worker, WorkerFailure, WorkerKind, WorkerSource
 from tutor.checking.spec import Case, ExerciseCheck, Property
 from tutor.checking.static import preflight, stub_parameters
 from tutor.checking.submission import UnsafeFile, snapshot
@@ -1027,7 +1027,7 @@ def worker_kind(exercise: Exercise, path: Path, options: CheckOptions | None = N
 
 
 def run_check(
-    exercise: Exercise, path: Path, options: CheckOptions | None = None, spare: SpareWorker | None = None
+    exercise: Exercise, path: Path, options: CheckOptions | None = None, spare: WorkerSource | None = None
 ) -> CheckResult:
     """Check one student file for one exercise and return the verdict (never raises for student faults).
 

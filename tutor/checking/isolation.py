@@ -337,6 +337,10 @@ class Jail:
     chdir: str = TMP_DIR
     sizes: bool = True
     """Whether this bwrap knows --size (0.8 does); without it the writable tmpfs are not capped."""
+    init: bool = False
+    """Run the program as the sandbox's PID 1 (bwrap --as-pid-1): the processes beside it cannot
+    kill it (a PID namespace's init gets no signal from inside it that it does not handle), and
+    when it ends, the kernel ends every process in the sandbox."""
     stage_dir: str | None = None
     """Root only: where the mount points of staged sources go (a private folder of the worker's)."""
     _made: list[str] = field(default_factory=list)
@@ -357,6 +361,7 @@ class Jail:
             "--cap-drop",
             "ALL",
             "--clearenv",
+            *(["--as-pid-1"] if self.init else []),
         ]
         for name, value in env.items():
             args += ["--setenv", name, value]

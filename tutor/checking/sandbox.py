@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
 from tutor.checking import wire
 from tutor.checking.isolation import (
@@ -39,6 +39,9 @@ from tutor.checking.isolation import (
     write_runtime,
 )
 from tutor.checking.submission import Submission
+
+if TYPE_CHECKING:
+    from tutor.checking.nursery import ForkedProcess, Nursery
 
 # Shared objects that give away a forbidden library once loaded, whatever the import was spelled
 # as and whatever the student did to the import machinery. Read from /proc, outside the worker.
@@ -185,16 +188,20 @@ class Worker:
         self.forbidden_attempts: list[str] = []
         self.forbidden_elsewhere: list[str] = []
         """Forbidden libraries seen loaded in a process the worker started (not the worker itself)."""
-        self._process: subprocess.Popen | None = None
+        self._process: subprocess.Popen | ForkedProcess | None = None
         self._tmp = tempfile.mkdtemp(prefix="tutor-worker-")
         # Others may pass through (the sandbox's user reads the copies bound from here) but not list it.
         os.chmod(self._tmp, 0o711)
         self._jail: Jail | None = None
+        self._code = Path(self._tmp, "code")
+        """Where the sandbox's view of the student's folder comes from (a nursery's, when forked)."""
+        self._nursery: Nursery | None = None
+        """The nursery this worker was forked from (start_forked)."""
         self._failure: WorkerFailure | None = None
         self._budget_end = float("inf")
         self._greeted = False
         self._capture_read = False
-        self._token = secrets.token_hex(8)
+        self._token: str | None = secrets.token_hex(8)
         """In the worker's environment, inherited by whatever it starts: the last sweep in stop()
         finds processes that escaped both the process group and the subreaper tree by it."""
         self.calls = 0
@@ -220,68 +227,71 @@ class Worker:
 
     # -- lifecycle -----------------------------------------------------------------------------
     def start(self) -> Worker:
-        runtime = Path(self._tmp, "runtime")
-        write_runtime(runtime, self.provided)
-        code = Path(self._tmp, "code")
-        if self.submission is not None:
-            self.submission.write(code)
-        elif self.folder is not None:
-            code.mkdir()  # empty until submit(); readable by the sandbox's user, writable by us only
-            os.chmod(code, 0o755)
         request_read, self._request_write = os.pipe()
         self._reply_read, reply_write = os.pipe()
-        capture = os.open(os.path.join(self._tmp, "output.txt"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        capture = self._open_capture()
         config: dict[str, Any] = {
             "request_fd": request_read,
             "reply_fd": reply_write,
-            "limits": self.limits.to_worker(),
-            "forbidden": list(self.forbidden),
-            "output_chars": self.limits.output_chars,
+            **self._worker_config(),
         }
-        environment = _scrubbed_environment(TMP_DIR if self.sandboxed else self._tmp)
-        environment[WORKER_TOKEN] = self._token
-        options: dict[str, Any] = {"env": environment}
-        if self.sandboxed:
-            assert self._bwrap is not None
-            libraries = ("numpy", *(m for m in self.provided if m != "tutor.data"))
-            binds, python_path = package_mounts(libraries)
-            self._jail = Jail(bwrap=self._bwrap, binds=[(str(runtime), RUNTIME_DIR)], sizes=self._sizes)
-            if self.folder is not None:
-                self._jail.binds.append((str(code), str(self.folder)))
-                config["search_path"] = [str(self.folder)]
-            else:
-                config["search_path"] = list(self.search_path)
-            self._jail.binds += [(path, path) for path in binds]
-            config["python_path"] = list(python_path)
-            inner = [interpreter(), "-I", "-c", _BOOTSTRAP, RUNTIME_DIR, json.dumps(config)]
-            command, options = self._jail.command(inner, environment)
-            cwd = None
-        else:
-            home = os.path.join(self._tmp, "home")
-            os.makedirs(home)
-            environment.update(HOME=home, TMPDIR=home)
-            config["search_path"] = [str(code)] if self.folder is not None else list(self.search_path)
-            command = [sys.executable, "-I", "-c", _BOOTSTRAP, str(runtime), json.dumps(config)]
-            cwd = home
         self._budget_end = time.monotonic() + self.limits.total_seconds
         self._tree = None
         try:
-            self._process = subprocess.Popen(
-                command,
-                cwd=cwd,
-                stdin=subprocess.DEVNULL,
-                stdout=capture,
-                stderr=capture,
+            self._process, self._jail = launch(
+                self._tmp,
+                config,
+                provided=self.provided,
+                folder=self.folder,
+                search_path=self.search_path,
+                submission=self.submission,
+                token=self._token,
+                sandbox=self._bwrap and (self._bwrap, self._sizes),
                 pass_fds=(request_read, reply_write),
-                start_new_session=True,
-                close_fds=True,
-                **options,
+                output=capture,
             )
         finally:
             os.close(capture)
             os.close(request_read)
             os.close(reply_write)
         return self
+
+    def start_forked(self, nursery: Nursery) -> Worker:
+        """Start as a fork of the nursery's warm process (sandboxed, NumPy already imported),
+        instead of a new sandbox: the same worker, its pipes and capture file its own. Raises
+        NurseryFailure when the nursery cannot fork one (the caller starts a worker as usual)."""
+        if not self.sandboxed or self.submission is not None or self.folder != nursery.folder:
+            raise ValueError("a nursery forks sandboxed workers started ahead for its own folder only")
+        request_read, self._request_write = os.pipe()
+        self._reply_read, reply_write = os.pipe()
+        capture = self._open_capture()
+        config = {**self._worker_config(), "search_path": [str(self.folder)]}
+        self._budget_end = time.monotonic() + self.limits.total_seconds
+        self._tree = None
+        self._token = None  # the nursery's token marks every worker it forks; it sweeps them itself
+        self._code = nursery.code
+        self._nursery = nursery
+        try:
+            self._process = nursery.fork(config, (request_read, reply_write, capture))
+        except BaseException:
+            for fd in (self._request_write, self._reply_read):
+                os.close(fd)
+            raise
+        finally:
+            os.close(capture)
+            os.close(request_read)
+            os.close(reply_write)
+        return self
+
+    def _open_capture(self) -> int:
+        return os.open(os.path.join(self._tmp, "output.txt"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+
+    def _worker_config(self) -> dict[str, Any]:
+        return {
+            "limits": self.limits.to_worker(),
+            "forbidden": list(self.forbidden),
+            "output_chars": self.limits.output_chars,
+        }
 
     def submit(self, submission: Submission) -> Worker:
         """Give a worker started ahead (with `folder`) the files it is to run: the grader's own
@@ -293,7 +303,7 @@ class Worker:
             raise ValueError("only a worker started ahead, and not given its files yet, takes a submission")
         if Path(submission.folder) != Path(self.folder):
             raise ValueError(f"this worker shows {self.folder}, not {submission.folder}")
-        code = Path(self._tmp, "code")
+        code = self._code
         if any(code.iterdir()):
             raise ValueError(f"{code} is not empty: the worker's copy folder was written before the check")
         submission.write(code)
@@ -319,9 +329,13 @@ class Worker:
         """Kill the worker and everything it started, wherever it went. Nothing in the worker
         needs a graceful exit: its results are already here, and its directory is ours to delete."""
         if self._process is None:
+            shutil.rmtree(self._tmp, ignore_errors=True)  # never started: only its folder to delete
             return
         self._kill_everything()
-        _kill_marked(self._token)
+        if self._token is not None:
+            _kill_marked(self._token)
+        if self._nursery is not None:  # what escaped the worker's tree in the nursery's sandbox
+            self._nursery.sweep()
         for fd in (self._request_write, self._reply_read):
             with contextlib.suppress(OSError):
                 os.close(fd)
@@ -609,6 +623,76 @@ class Worker:
         self._fail(WorkerFailure("exited", f"the process exited with exit code {code}", code))
 
 
+def launch(
+    tmp: str,
+    config: dict[str, Any],
+    *,
+    provided: tuple[str, ...],
+    folder: Path | None,
+    search_path: tuple[str, ...],
+    submission: Submission | None,
+    token: str | None,
+    sandbox: tuple[str, bool] | None,
+    pass_fds: tuple[int, ...],
+    output: int,
+    init: bool = False,
+) -> tuple[subprocess.Popen, Jail | None]:
+    """Start the worker program (a worker, or a nursery of workers) with `config`, in the
+    sandbox when `sandbox` is (bwrap, whether it knows --size), else as a plain process.
+
+    `tmp` is the caller's private folder: the runtime is written to tmp/runtime and the student's
+    files to tmp/code (the submission's now, or, with `folder`, later), which the sandbox shows at
+    the student's folder. stdout and stderr go to `output`; `pass_fds` stay open in the child.
+    `init`: in the sandbox, the program is its PID 1 (Jail.init).
+    """
+    runtime = Path(tmp, "runtime")
+    write_runtime(runtime, provided)
+    code = Path(tmp, "code")
+    if submission is not None:
+        submission.write(code)
+    elif folder is not None:
+        code.mkdir()  # empty until submit(); readable by the sandbox's user, writable by us only
+        os.chmod(code, 0o755)
+    environment = _scrubbed_environment(TMP_DIR if sandbox else tmp)
+    if token is not None:
+        environment[WORKER_TOKEN] = token
+    options: dict[str, Any] = {"env": environment}
+    jail = None
+    if sandbox:
+        libraries = ("numpy", *(m for m in provided if m != "tutor.data"))
+        binds, python_path = package_mounts(libraries)
+        jail = Jail(bwrap=sandbox[0], binds=[(str(runtime), RUNTIME_DIR)], sizes=sandbox[1], init=init)
+        if folder is not None:
+            jail.binds.append((str(code), str(folder)))
+            config["search_path"] = [str(folder)]
+        else:
+            config["search_path"] = list(search_path)
+        jail.binds += [(path, path) for path in binds]
+        config["python_path"] = list(python_path)
+        inner = [interpreter(), "-I", "-c", _BOOTSTRAP, RUNTIME_DIR, json.dumps(config)]
+        command, options = jail.command(inner, environment)
+        cwd = None
+    else:
+        home = os.path.join(tmp, "home")
+        os.makedirs(home)
+        environment.update(HOME=home, TMPDIR=home)
+        config["search_path"] = [str(code)] if folder is not None else list(search_path)
+        command = [sys.executable, "-I", "-c", _BOOTSTRAP, str(runtime), json.dumps(config)]
+        cwd = home
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=output,
+        stderr=output,
+        pass_fds=pass_fds,
+        start_new_session=True,
+        close_fds=True,
+        **options,
+    )
+    return process, jail
+
+
 @dataclass(frozen=True)
 class WorkerKind:
     """What a worker is started with before the student's file is known. A worker started ahead
@@ -625,6 +709,12 @@ class WorkerKind:
         return Worker(
             self.limits, self.forbidden, provided=self.provided, isolation=self.isolation, folder=self.folder
         ).start()
+
+
+class WorkerSource(Protocol):
+    """Where a check may find a worker made ready for it (SpareWorker, Nursery)."""
+
+    def take(self, kind: WorkerKind) -> Worker | None: ...
 
 
 class SpareWorker:

@@ -242,12 +242,181 @@ def _report_startup_failure(reply_fd: int, error: BaseException) -> None:
         os.write(reply_fd, struct.pack("<II", len(body), 0) + body)
 
 
+def _set_dumpable(dumpable: bool) -> None:
+    """PR_SET_DUMPABLE. A process that is not dumpable cannot be traced, nor its memory read
+    through /proc, by the other processes of its (capability-less) user: the nursery's students."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(4, int(dumpable), 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _clear_folder(folder: str) -> None:
+    """Delete what is in `folder` (the sandbox's private /tmp), whatever its permissions and depth:
+    best effort. Mount points in it (the student's folder, when it lives under /tmp) are left."""
+    import stat
+
+    try:
+        device = os.lstat(folder).st_dev
+    except OSError:
+        return
+    # Depth first without recursion: a folder is removed once everything in it is.
+    pending, emptied = [folder], []
+    while pending:
+        path = pending.pop()
+        with contextlib.suppress(OSError):
+            os.chmod(path, 0o700)
+        try:
+            entries = list(os.scandir(path))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if not stat.S_ISDIR(info.st_mode):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+            elif info.st_dev == device:
+                pending.append(entry.path)
+                emptied.append(entry.path)
+    for path in reversed(emptied):
+        with contextlib.suppress(OSError):
+            os.rmdir(path)
+
+
+def _nurse(control_fd: int) -> None:
+    """Be the nursery of one workspace's grading: import NumPy once, then fork one fresh worker
+    per check when the grader asks (tutor.checking.nursery). Never runs student code itself.
+
+    The grader sends {"op": "fork", "config": ...} with the new worker's request and reply pipes
+    and its capture file (SCM_RIGHTS). Before each fork, everything the earlier workers left in
+    the sandbox is killed (kill(-1) reaches every process of this PID namespace but its init and
+    us) and /tmp is emptied, so each check starts as a fresh worker would. The child tells the
+    grader it exists on the control socket, where the kernel stamps its PID as the grader sees
+    it, then closes the socket and becomes an ordinary worker. Exits are reported as
+    {"op": "exited", "pid", "code"}. None of this is trusted for a verdict: the grader kills by
+    its own view of /proc, and a worker's replies are judged as any worker's are.
+    """
+    import select
+    import signal
+    import socket
+    import stat  # noqa: F401 - imported before the first fork (see _clear_folder)
+
+    control = socket.socket(fileno=control_fd)
+
+    def tell(message: dict) -> None:
+        with contextlib.suppress(OSError):
+            control.send(json.dumps(message).encode())
+
+    try:
+        import _tutor_wire  # noqa: F401 - inherited by every worker
+        import numpy  # noqa: F401
+    except BaseException as error:  # noqa: BLE001 - e.g. NumPy missing from the sandbox
+        tell({"op": "failed", "message": f"the nursery could not start: {error}"[:500]})
+        os._exit(3)
+    _set_dumpable(False)
+    _become_subreaper()
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    wake_read, wake_write = os.pipe()
+    os.set_blocking(wake_write, False)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    signal.set_wakeup_fd(wake_write)
+    forked: set[int] = set()
+
+    def reap(block: bool = False) -> None:
+        while True:
+            try:
+                pid, status = os.waitpid(-1, 0 if block else os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            if pid in forked:
+                forked.discard(pid)
+                tell({"op": "exited", "pid": pid, "code": os.waitstatus_to_exitcode(status)})
+
+    def sweep() -> None:
+        for _ in range(100):
+            try:
+                os.kill(-1, signal.SIGKILL)
+            except ProcessLookupError:
+                break
+            reap(block=True)
+        reap()
+        _clear_folder("/tmp")
+        _clear_folder("/dev/shm")
+
+    tell({"op": "hello", "pid": os.getpid()})
+    while True:
+        ready, _, _ = select.select([control, wake_read], [], [])
+        if wake_read in ready:
+            with contextlib.suppress(OSError):
+                os.read(wake_read, 512)
+            reap()
+        if control not in ready:
+            continue
+        try:
+            data, fds, _, _ = socket.recv_fds(control, 65536, 3)
+        except OSError:
+            os._exit(0)
+        if not data:  # the grader is gone
+            os._exit(0)
+        try:
+            request = json.loads(data)
+            config = request["config"]
+            if request.get("op") != "fork" or len(fds) != 3 or not isinstance(config, dict):
+                raise ValueError(request)
+        except (ValueError, KeyError, TypeError):
+            for fd in fds:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+            tell({"op": "refused"})
+            continue
+        sweep()
+        pid = os.fork()
+        if pid == 0:
+            signal.set_wakeup_fd(-1)
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            os.close(wake_read)
+            os.close(wake_write)
+            os.setsid()
+            request_fd, reply_fd, capture = fds
+            os.dup2(capture, 1)
+            os.dup2(capture, 2)
+            os.close(capture)
+            try:
+                control.send(json.dumps({"op": "ready", "pid": os.getpid()}).encode())
+            except OSError:
+                os._exit(4)
+            control.close()
+            _set_dumpable(True)
+            # As a worker started on its own sees it: its config, with its pipes, is its argument.
+            sys.argv[-1] = json.dumps({**config, "request_fd": request_fd, "reply_fd": reply_fd})
+            _serve(config, request_fd, reply_fd)
+            os._exit(0)
+        forked.add(pid)
+        for fd in fds:
+            os.close(fd)
+
+
 def main() -> None:
     config = json.loads(sys.argv[1])
-    request_fd, reply_fd = int(config["request_fd"]), int(config["reply_fd"])
     # In the sandbox: the folders NumPy (and an exercise's allowed libraries) were bound into.
     sys.path.extend(config.get("python_path", []))
+    if config.get("nursery"):
+        _nurse(int(config["control_fd"]))
+    _serve(config, int(config["request_fd"]), int(config["reply_fd"]))
 
+
+def _serve(config: dict, request_fd: int, reply_fd: int) -> None:
+    """Be one check's worker: set the limits and guards, say hello, answer requests until told
+    to stop. Never returns."""
     # Student output never reaches the grader's stdout/stderr: fd 1 and 2 are a capture file the
     # grader opened (for C-level writes and faulthandler); Python-level text goes to bounded buffers.
     import faulthandler

@@ -11,7 +11,8 @@ probe() walks the whole visible filesystem (not /proc, /sys, /dev) and reports:
   what it read from them, and what the grader's home folder holds besides the interpreter;
 - imports: the tutor package, hypothesis and the test suite, found or imported (also after
   putting the repository and every site-packages on sys.path);
-- processes: every process it can see that is not itself, its sandbox's init or its own child;
+- processes: every process it can see that is not itself, its ancestors (the sandbox's init, a
+  nursery) or its own child;
 - copies: files in the places the sandbox fills itself (the runtime folder, the submission's
   folder, /tmp, /dev/shm) whose bytes are those of a solution or of the tutor package.
 """
@@ -151,13 +152,19 @@ def _parent_of(pid):
 
 def _processes():
     me = os.getpid()
-    mine = {me, os.getppid()}
+    # The sandbox's own: its init and, in a nursery, the nursery that forked this worker.
+    ancestors = set()
+    parent = os.getppid()
+    while parent > 0 and parent not in ancestors:
+        ancestors.add(parent)
+        parent = _parent_of(parent)
+    mine = {me} | ancestors
     pids = sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
     changed = True
     while changed:
         changed = False
         for pid in pids:
-            if pid not in mine and _parent_of(pid) in mine - {os.getppid()}:
+            if pid not in mine and _parent_of(pid) in mine - ancestors:
                 mine.add(pid)
                 changed = True
     return [f"process {pid}" for pid in pids if pid not in mine]
