@@ -220,3 +220,34 @@ def test_the_key_changes_with_what_shapes_the_search(tmp_path: Path) -> None:
         store.key("corr2d", "matches torch", "seed 1"),
     }
     assert len(keys) == 4
+
+
+def _kinds_of_case() -> list[type]:
+    import tutor.checking.strategies  # noqa: F401 - defines the kinds of Case the checks draw
+
+    kinds, todo = [], [Case]
+    while todo:
+        kind = todo.pop()
+        kinds.append(kind)
+        todo.extend(kind.__subclasses__())
+    return kinds
+
+
+@pytest.mark.parametrize("kind", _kinds_of_case(), ids=lambda kind: kind.__name__)
+def test_every_kind_of_case_is_stored_and_read_back(tmp_path: Path, kind: type) -> None:
+    """A property whose cases cannot be read back is never replayed (image_kernels' ProbeCase
+    was not, and its 18 properties ran the full search for every workspace)."""
+    store = ReplayStore(tmp_path)
+    case = kind(positional=(("x", np.arange(3.0)),), keywords=(("stride", 2),))
+    store.save("entry", Recording((case, case), 2))
+    loaded = store.load("entry")
+    assert loaded is not None and loaded.examples == 2
+    assert [type(c) for c in loaded.cases] == [kind, kind]
+    assert loaded.cases[0].get("stride") == 2
+
+
+def test_a_class_of_ours_that_is_not_a_case_is_refused(tmp_path: Path) -> None:
+    from tutor.checking.sandbox import Limits
+
+    (tmp_path / "limits").write_bytes(pickle.dumps((FORMAT, (Limits(),), 1)))
+    assert ReplayStore(tmp_path).load("limits") is None

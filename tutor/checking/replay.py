@@ -22,6 +22,7 @@ import hashlib
 import io
 import os
 import pickle
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,7 +61,6 @@ _ALLOWED = {
     ("numpy._core.multiarray", "scalar"),
     ("numpy._core.numeric", "_frombuffer"),
     ("numpy.core.numeric", "_frombuffer"),
-    ("tutor.checking.spec", "Case"),
     ("_codecs", "encode"),
 }
 
@@ -69,6 +69,11 @@ class _PlainData(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> object:
         if (module, name) in _ALLOWED or (module == "numpy.dtypes" and name.endswith("DType")):
             return super().find_class(module, name)
+        # Case and its kinds (e.g. strategies.ProbeCase): data classes of ours, from modules the
+        # grader has already imported (naming one imports nothing).
+        found = getattr(sys.modules.get(module), name, None) if module.startswith("tutor.") else None
+        if isinstance(found, type) and issubclass(found, Case):
+            return found
         raise pickle.UnpicklingError(f"{module}.{name} is not plain data")
 
 
