@@ -251,3 +251,45 @@ def test_a_class_of_ours_that_is_not_a_case_is_refused(tmp_path: Path) -> None:
 
     (tmp_path / "limits").write_bytes(pickle.dumps((FORMAT, (Limits(),), 1)))
     assert ReplayStore(tmp_path).load("limits") is None
+
+
+def test_a_passing_replay_compares_with_the_stored_references(
+    conv2d_store: ReplayStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each entry stores, with its cases, exactly the references a property of the check computes
+    for them, and a passing replay judges every case against those instead of computing them."""
+    properties = [p for p in engine.load_check(course().exercise("conv2d")).properties if p.expect]
+    stored = recordings(conv2d_store.folder)
+    assert len(stored) >= len(properties)
+    for recording in stored.values():
+        assert recording.expected is not None
+        assert any(
+            all(same_value(p.expect(c), e) for c, e in zip(recording.cases, recording.expected, strict=True))  # type: ignore[misc]
+            for p in properties
+        )
+    given = []
+    original = engine._Run._check_one
+
+    def spy(
+        self: engine._Run,
+        prop: object,
+        worker: object,
+        case: Case,
+        failures: list,
+        expected: object = engine._COMPUTE,
+    ) -> None:
+        given.append(expected is not engine._COMPUTE)
+        return original(self, prop, worker, case, failures, expected)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine._Run, "_check_one", spy)
+    assert check("conv2d", SOLUTIONS / "conv2d.py", conv2d_store).passed
+    assert given and all(given)
+
+
+def test_a_reference_that_is_not_plain_data_is_not_stored_but_the_cases_are(tmp_path: Path) -> None:
+    store = ReplayStore(tmp_path)
+    cases = (Case.of(("x", np.arange(3.0))),)
+    store.save("entry", Recording(cases, 1, (_Planted(),)))
+    loaded = store.load("entry")
+    assert loaded is not None and loaded.expected is None and len(loaded.cases) == 1
+    assert not MARKER.exists()

@@ -37,6 +37,8 @@ _PARAMETER_KINDS = {kind.name: kind for kind in inspect._ParameterKind}
 
 # Failures kept per property to match misconceptions against more than the one shrunk input.
 _KEPT_FAILURES = 40
+_COMPUTE: Any = object()
+"""In place of a case's reference value: not known yet, compute it (prop.expect)."""
 # Budget for zeroing out irrelevant array elements after Hypothesis has shrunk a failure.
 _SIMPLIFY_CALLS = 200
 # A safety net for slow functions only: the call count decides. A tight wall-clock budget made the
@@ -182,6 +184,8 @@ class _Run:
         self._passes: list[tuple[Case, Any]] = []
         self._aliased: tuple[Case, Reply] | None = None
         self._recorded: list[Case] | None = None
+        self._references: list[Any] | None = None
+        """The reference value of each recorded case (stored with them, replay.py)."""
         """The cases called so far, in order, while recording for a ReplayStore."""
 
     def values(self, **extra: Any) -> dict:
@@ -374,8 +378,19 @@ class _Run:
         result = self._run_property(prop)
         result = replace(result, examples=max(result.examples - self._replays, 1 if result.examples else 0))
         if store is not None and key is not None and result.status is Status.PASSED and recording is None:
-            store.save(key, Recording(tuple(self._recorded or ()), result.examples))
+            references = self._references if prop.expect else None
+            if references is not None and len(references) != len(self._recorded or ()):
+                references = None  # a case went unjudged: keep the cases alone
+            store.save(
+                key,
+                Recording(
+                    tuple(self._recorded or ()),
+                    result.examples,
+                    tuple(references) if references is not None else None,
+                ),
+            )
         self._recorded = None
+        self._references = None
         return replace(result, series=self._series) if self._series else result
 
     def _reset_property_state(self, recording: bool) -> None:
@@ -386,6 +401,7 @@ class _Run:
         self._passes = []
         self._aliased = None
         self._recorded = [] if recording else None
+        self._references = [] if recording else None
 
     # -- replaying a passing property's examples (replay.py) -----------------------------------------
     def _replay_store(self, prop: Property) -> tuple[ReplayStore | None, str | None]:
@@ -411,10 +427,11 @@ class _Run:
         assert self.worker is not None
         self._reset_property_state(recording=False)
         examples = 0
+        references = recording.expected or (_COMPUTE,) * len(recording.cases)
         try:
-            for case in recording.cases:
+            for case, expected in zip(recording.cases, references, strict=True):
                 examples += 1
-                self._check_one(prop, self.worker, case, [])
+                self._check_one(prop, self.worker, case, [], expected)
         except _Failure:
             return None  # the search finds the same failure, and shrinks it
         except (_Abort, WorkerFailure) as stop:
@@ -545,13 +562,21 @@ class _Run:
                 chunk //= 2
         return best
 
-    def _check_one(self, prop: Property, worker: Worker, case: Case, failures: list) -> None:
+    def _check_one(
+        self, prop: Property, worker: Worker, case: Case, failures: list, expected: Any = _COMPUTE
+    ) -> None:
+        """Call and judge one case; `expected` is its reference value when already known (a
+        replay's)."""
         if self._recorded is not None:
             self._recorded.append(case)
         reply = self._call(prop, worker, case)
         if not reply.ok:
             self._raise_for_error(prop, case, reply)
-        mismatch = self.judge(prop, case, reply)
+        if expected is _COMPUTE:
+            expected = prop.expect(case) if prop.expect else None
+        if self._references is not None:
+            self._references.append(expected)
+        mismatch = self.judge(prop, case, reply, expected)
         if prop.series is not None:
             self._series = _series(prop, reply.value)
         if mismatch is None and prop.new_array and reply.extra.get("aliases") and self._aliased is None:
@@ -634,8 +659,11 @@ class _Run:
         ) + self._unavailable_note(error)
         raise _Failure(case, None, Mismatch(Status.ERROR, text), error)
 
-    def judge(self, prop: Property, case: Case, reply: Reply) -> Mismatch | None:
-        expected = prop.expect(case) if prop.expect else None
+    def judge(self, prop: Property, case: Case, reply: Reply, expected: Any = _COMPUTE) -> Mismatch | None:
+        """The mismatch of this reply to this case, or None. `expected`: the case's reference
+        value when already known."""
+        if expected is _COMPUTE:
+            expected = prop.expect(case) if prop.expect else None
         if prop.expect is not None:
             mismatch = prop.comparison.compare(expected, reply.value)
             if mismatch is not None:

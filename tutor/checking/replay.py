@@ -14,6 +14,11 @@ The store decides which inputs a submission meets, so it must be written by the 
 folder the sandboxed code cannot reach. Callers pass a store only when the code runs sandboxed.
 Entries are read with an unpickler that builds nothing but plain data, arrays and Cases, so a
 corrupt or foreign file is ignored, never run.
+
+A recording also keeps each case's reference value (the grader's own, computed while recording),
+so a replay compares with it instead of computing it again: references are deterministic, and a
+change to a check's source changes the key. A reference that is not plain data is not kept (the
+replay then computes it).
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from pathlib import Path
 
 from tutor.checking.spec import Case
 
-FORMAT = 1
+FORMAT = 2
 """Bumped whenever what is stored, or how it is keyed, changes."""
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -79,10 +84,12 @@ class _PlainData(pickle.Unpickler):
 
 @dataclass(frozen=True)
 class Recording:
-    """The cases a passing property was called with, in order, and the example count it reported."""
+    """The cases a passing property was called with, in order, the example count it reported, and
+    the reference value of each case when the property has one (None: compute them again)."""
 
     cases: tuple[Case, ...]
     examples: int
+    expected: tuple | None = None
 
 
 class ReplayStore:
@@ -112,24 +119,22 @@ class ReplayStore:
             return None
         if not (
             isinstance(loaded, tuple)
-            and len(loaded) == 3
+            and len(loaded) == 4
             and loaded[0] == FORMAT
             and isinstance(loaded[1], tuple)
             and all(isinstance(case, Case) for case in loaded[1])
             and isinstance(loaded[2], int)
+            and (loaded[3] is None or (isinstance(loaded[3], tuple) and len(loaded[3]) == len(loaded[1])))
         ):
             return None
-        return Recording(loaded[1], loaded[2])
+        return Recording(loaded[1], loaded[2], loaded[3])
 
     def save(self, key: str, recording: Recording) -> None:
         """Write atomically (another grader process may be reading or writing the same key)."""
-        try:
-            data = pickle.dumps(
-                (FORMAT, recording.cases, recording.examples), protocol=pickle.HIGHEST_PROTOCOL
-            )
-        except Exception:  # noqa: BLE001 - a case that cannot be stored is simply not replayed
-            return
-        if len(data) > MAX_BYTES:
+        data = _dumped(recording)
+        if data is None and recording.expected is not None:  # the cases alone, then
+            data = _dumped(Recording(recording.cases, recording.examples))
+        if data is None:
             return
         try:
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -139,6 +144,21 @@ class ReplayStore:
             os.replace(temporary, self.folder / key)
         except OSError:
             return
+
+
+def _dumped(recording: Recording) -> bytes | None:
+    """The entry's bytes, if it can be stored and read back as plain data within MAX_BYTES."""
+    try:
+        data = pickle.dumps(
+            (FORMAT, recording.cases, recording.examples, recording.expected),
+            protocol=pickle.HIGHEST_PROTOCOL,
+        )
+        if len(data) > MAX_BYTES:
+            return None
+        _PlainData(io.BytesIO(data)).load()
+    except Exception:  # noqa: BLE001 - what cannot be stored is simply not replayed
+        return None
+    return data
 
 
 def _no_follow(path: str, flags: int) -> int:
