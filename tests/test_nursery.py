@@ -8,11 +8,15 @@ that concern a worker's start in tests/test_sandbox_isolation.py (HOW)."""
 from __future__ import annotations
 
 import array
+import contextlib
 import os
 import shutil
 import signal
 import socket
+import subprocess
+import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -278,3 +282,40 @@ def test_grading_a_workspace_forks_its_workers_with_the_same_grades(
     forked, own = ([(e.id, e.status, e.points, e.message) for e in r.exercises] for r in reports)
     assert forked == own
     assert [status for _, status, _, _ in forked] == ["passed", "failed", "passed"], forked
+
+
+def test_descendants_from_the_children_files_match_a_scan_of_every_process(tmp_path: Path) -> None:
+    """_descendants walks /proc/PID/task/TID/children (a few files per process) instead of every
+    process's stat file: both find the same tree, including a child that a thread forked and a
+    grandchild whose parent left its process group."""
+    from tutor.checking import sandbox
+
+    script = textwrap.dedent(
+        """
+        import os, subprocess, sys, threading, time
+        children = [subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])]
+        def fork_from_a_thread():
+            children.append(subprocess.Popen([sys.executable, "-c",
+                "import os, subprocess, sys, time; os.setsid(); "
+                "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']); time.sleep(60)"]))
+        thread = threading.Thread(target=fork_from_a_thread)
+        thread.start(); thread.join()
+        print("ready", flush=True)
+        time.sleep(60)
+        """
+    )
+    root = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, start_new_session=True)
+    try:
+        assert root.stdout is not None and root.stdout.readline().strip() == b"ready"
+        deadline = time.monotonic() + 10
+        while len(sandbox._descendants_by_scan(root.pid)) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        scanned = sorted(sandbox._descendants_by_scan(root.pid))
+        assert len(scanned) == 3, scanned
+        if sandbox._CHILDREN_FILES:
+            assert sorted(sandbox._descendants(root.pid)) == scanned
+    finally:
+        for pid in [*sandbox._descendants_by_scan(root.pid), root.pid]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        root.wait()

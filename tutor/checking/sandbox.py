@@ -816,8 +816,42 @@ def _children_map() -> dict[int, list[int]]:
 
 
 def _descendants(pid: int) -> list[int]:
+    """Every process below `pid`, as the kernel's parent links say (Linux only)."""
     if not sys.platform.startswith("linux"):
         return []
+    if not _CHILDREN_FILES:
+        return _descendants_by_scan(pid)
+    found: list[int] = []
+    seen = {pid}
+    todo = [pid]
+    while todo:
+        for child in _children_of(todo.pop()):
+            if child not in seen:
+                seen.add(child)
+                found.append(child)
+                todo.append(child)
+    return found
+
+
+def _children_of(pid: int) -> list[int]:
+    """The children of every thread of `pid` (/proc/PID/task/TID/children): a walk down one tree
+    reads a few files instead of every process's stat file."""
+    try:
+        threads = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return []
+    children: list[int] = []
+    for thread in threads:
+        try:
+            with open(f"/proc/{pid}/task/{thread}/children", "rb") as handle:
+                children.extend(int(c) for c in handle.read().split())
+        except (OSError, ValueError):
+            continue
+    return children
+
+
+def _descendants_by_scan(pid: int) -> list[int]:
+    """_descendants from every process's parent field (kernels without the children files)."""
     children = _children_map()
     found: list[int] = []
     todo = list(children.get(pid, []))
@@ -827,6 +861,10 @@ def _descendants(pid: int) -> list[int]:
             found.append(child)
             todo.extend(children.get(child, []))
     return found
+
+
+_CHILDREN_FILES = os.path.exists(f"/proc/{os.getpid()}/task/{os.getpid()}/children")
+"""Whether this kernel has /proc/PID/task/TID/children (CONFIG_PROC_CHILDREN)."""
 
 
 def _kill_tree(pid: int) -> None:
