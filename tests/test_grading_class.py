@@ -15,6 +15,7 @@ import io
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -547,3 +548,108 @@ def test_run_autograder_without_a_sandbox(tmp_path: Path) -> None:
 
 def test_solutions_exist_for_every_fake_exercise() -> None:
     assert sorted(p.stem for p in SOLUTIONS.glob("*.py")) == sorted(ALL)
+
+
+INTERRUPTIBLE = """\
+import json, sys
+from pathlib import Path
+from tutor.checking.isolation import Isolation
+from tutor.grading.classgrade import grade_class
+
+done = Path(sys.argv[2])
+
+def record(row):
+    with done.open("a") as stream:
+        stream.write(json.dumps([row.directory, str(row.status)]) + "\\n")
+
+grade_class([Path(p) for p in json.loads(sys.argv[1])], jobs=2, timeout=300,
+            command={command!r}, on_done=record, isolation=Isolation(sys.argv[3]))
+"""
+
+
+def test_an_interrupted_class_stops_at_once_and_leaves_nothing_running(tmp_path: Path) -> None:
+    """Ctrl-C while two submissions hang: grade_class stops within the grace period instead of
+    waiting for them, every process it started is gone, and no row is reported for a
+    submission it cut short (the gradebook then holds only real grades, for --resume)."""
+    marker = f"tutor-class-test-interrupted-{uuid.uuid4().hex}"
+    hanging = {exercise_id: HANGING.format(marker=marker, name=exercise_id) for exercise_id in ALL}
+    folders = [tmp_path / "good"]
+    make_workspace(folders[0], solved=ALL, student="good01")
+    for index in range(3):
+        folders.append(tmp_path / f"hang{index}")
+        make_workspace(folders[-1], sources=hanging, student=f"hang{index}")
+    done = tmp_path / "done.jsonl"
+    script = INTERRUPTIBLE.format(command=FAKE_GRADE)
+    process = subprocess.Popen(
+        [sys.executable, "-c", script, json.dumps([str(f) for f in folders]), str(done), str(HERE)],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while len(_marked(marker)) < 2 and time.monotonic() < deadline:  # both jobs hang now
+            time.sleep(0.1)
+        assert len(_marked(marker)) >= 2, "the hanging submissions never ran"
+        interrupted = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        _, errors = process.communicate(timeout=60)
+        stopped_in = time.monotonic() - interrupted
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert b"KeyboardInterrupt" in errors
+    assert stopped_in < 20, f"took {stopped_in:.1f} s to stop"
+    time.sleep(0.5)
+    assert not _marked(marker), f"left behind: {_marked(marker)}"
+    rows = [json.loads(line) for line in done.read_text().splitlines()] if done.exists() else []
+    assert all(directory == str(folders[0]) for directory, _ in rows), rows
+
+
+@requires_sandbox
+def test_tutor_grade_class_stops_on_sigterm_with_everything_it_started(tmp_path: Path) -> None:
+    """`kill` on a running `tutor grade-class` (the real command: forked graders, their nurseries,
+    sandboxed workers): exit 130 with a sentence on --resume, and no process of it left."""
+    from tutor.catalog import course
+    from tutor.workspace import init_workspace
+
+    marker = f"tutor-class-test-sigterm-{uuid.uuid4().hex}"
+    folders = []
+    for index in range(2):
+        workspace, _ = init_workspace(tmp_path / "class" / f"s{index}", course(), f"s{index}")
+        target = workspace.exercise_file(course().exercise("corr2d"))
+        target.write_text(HANGING.format(marker=marker, name="corr2d"), encoding="utf-8")
+        folders.append(workspace.root)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tutor",
+            "grade-class",
+            *map(str, folders),
+            "--jobs",
+            "2",
+            "--output",
+            "book.csv",
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=os.environ | {"COLUMNS": "200"},
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while len(_marked(marker)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(_marked(marker)) >= 2, "the hanging submissions never ran"
+        process.send_signal(signal.SIGTERM)
+        _, errors = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, errors.decode()
+    assert "--resume" in errors.decode() and "Interrupted" in errors.decode()
+    time.sleep(0.5)
+    assert not _marked(marker), f"left behind: {_marked(marker)}"
+    assert not _marked(str(tmp_path / "class")), (
+        f"graders or sandboxes left: {_marked(str(tmp_path / 'class'))}"
+    )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import signal
 import time
 from pathlib import Path
 
@@ -9,6 +10,16 @@ from tutor.cli.app import Application, pass_app
 from tutor.cli.grading_options import instructor_options
 
 NO_SANDBOX_WARNING = "--no-sandbox: the students' code runs as plain processes with your user's rights."
+
+
+INTERRUPTED = (
+    "Interrupted: {graded} of {total} student(s) are in {output}, and nothing is still running. "
+    "Run the same command with --resume to grade the others."
+)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 @click.command("grade-class")
@@ -199,18 +210,24 @@ def command(
                 bar.update(task, advance=1)
             return row
 
-        rows = grade_class(
-            found,
-            jobs,
-            timeout or DEFAULT_TIMEOUT,
-            reports,
-            on_done=done,
-            isolation=isolation,
-            config=config_path,
-            assignment=assignment,
-            skip=skip if resume else None,
-            ref=ref,
-        )
+        # `kill` (SIGTERM) stops grading as Ctrl-C does: nothing it started goes on running.
+        signal.signal(signal.SIGTERM, _interrupt)
+        try:
+            rows = grade_class(
+                found,
+                jobs,
+                timeout or DEFAULT_TIMEOUT,
+                reports,
+                on_done=done,
+                isolation=isolation,
+                config=config_path,
+                assignment=assignment,
+                skip=skip if resume else None,
+                ref=ref,
+            )
+        except KeyboardInterrupt:
+            graded = len(book.rows) - len(missing)
+            app.abort(INTERRUPTED.format(output=output, graded=graded, total=len(found)), code=130)
     book.rows = [*missing, *rows]  # resumed rows too, with their reports' misconceptions
     book.write()
     final = book.final()

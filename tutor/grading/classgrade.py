@@ -33,12 +33,13 @@ import time
 import tomllib
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tutor.catalog import Course
 from tutor.checking.isolation import Isolation
+from tutor.checking.sandbox import _descendants
 from tutor.checking.submission import UnsafeFile, read_regular_file
 from tutor.errors import UsageError
 from tutor.grading import gitrepo
@@ -82,6 +83,7 @@ NOT_A_WORKSPACE_AT = "no {file} in {ref} ({sha:.12}): not a cnn-tutor workspace"
 NOT_COPIED = "graded {ref} ({sha:.12}); not copied from it: {skipped}"
 TIMED_OUT = "stopped after {seconds:g} s (the limit per submission); nothing was graded"
 NO_REPORT = "`tutor grade` exited with code {code} and no usable report: {detail}"
+INTERRUPTED = "not graded: grading was interrupted"
 KILLED = "`tutor grade` was killed by signal {signal}; nothing was graded: {detail}"
 BAD_EXIT = "`tutor grade` exited with code {code}, so its report is not trusted: {detail}"
 UNEXPECTED_STATUS = (
@@ -178,26 +180,6 @@ def _student_of(directory: Path) -> str | None:
     except (OSError, UnsafeFile, ValueError, AttributeError):
         return None
     return str(student) if student else None
-
-
-def _descendants(pid: int) -> list[int]:
-    """Every process started (directly or not) by `pid`, from /proc. Workers run in their own sessions."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir() if Path("/proc").is_dir() else ():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        parent = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(parent, []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
 
 
 def _stop(process: subprocess.Popen | ForkedGrade) -> None:
@@ -475,6 +457,8 @@ def grade_class(
             done = skip(directories[index]) if skip else None
             if done is not None:
                 return with_report(done, report)
+            if stopping.is_set():
+                return ClassRow(str(directories[index]), None, RowStatus.ERROR, INTERRUPTED)
             try:
                 row = grade_submission(
                     directories[index],
@@ -491,16 +475,52 @@ def grade_class(
                 row = ClassRow(
                     str(directories[index]), None, RowStatus.ERROR, f"{type(error).__name__}: {error}"
                 )
-            if on_done:
+            if on_done and not stopping.is_set():  # a row cut short by an interruption is no grade
                 on_done(row)
             return row
 
         zygote = _Lazy()
+        stopping = threading.Event()
+        pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+        futures = [pool.submit(one, index) for index in range(len(directories))]
         try:
-            with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-                return list(pool.map(one, range(len(directories))))
+            return [future.result() for future in futures]
+        except BaseException:
+            # Interrupted (Ctrl-C; the command turns SIGTERM into one too): stop at once, and
+            # leave nothing running. Rows already done were passed to on_done; the rest are not.
+            stopping.set()
+            for future in futures:
+                future.cancel()
+            while not all(future.done() for future in futures):
+                _stop_everything_started_here()
+                wait(futures, timeout=0.2)
+            raise
         finally:
+            pool.shutdown(wait=True, cancel_futures=True)
             zygote.close()
+
+
+def _stop_everything_started_here() -> None:
+    """SIGTERM every process below this one (each `tutor grade` then stops its workers on the
+    way out), then SIGKILL what is left after STOP_GRACE: the zygote, graders, their sandboxes."""
+    family = _descendants(os.getpid())
+    for pid in family:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + STOP_GRACE
+    while time.monotonic() < deadline and any(_running(pid) for pid in family):
+        time.sleep(0.05)
+    for pid in [*family, *_descendants(os.getpid())]:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
 
 
 class _Lazy:
