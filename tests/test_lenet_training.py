@@ -35,16 +35,17 @@ def _solution():  # noqa: ANN202
 @pytest.mark.slow
 def test_reference_lenet_trains_to_the_required_accuracy_within_budget(one_thread: None) -> None:
     solution = _solution()
-    started = time.perf_counter()
+    # CPU seconds, not wall: the grader does not count time spent waiting for a busy CPU either
+    # (sandbox.py, starvation), and this test shares two cores with the rest of the suite.
+    started = time.process_time()
     weights = solution.train_lenet(seed=0)
-    seconds = time.perf_counter() - started
+    seconds = time.process_time() - started
     accuracy = lenet_check.held_out_accuracy(list(weights.values()))
     budget = course().exercise("lenet").call_seconds
     assert budget == solution.TRAINING_BUDGET_SECONDS, (
         "the stub's stated budget and the catalog's call_seconds must agree"
     )
-    # The stated budget itself: this test shares two cores with the rest of the suite, so a tighter
-    # bound would measure the neighbours. benchmarks show ~5 s on an idle core.
+    # The stated budget itself; benchmarks show about 15 s on an idle core.
     assert seconds < budget, f"training took {seconds:.1f} s; the budget is {budget} s"
     assert accuracy >= lenet_check.REQUIRED_ACCURACY, f"held-out accuracy {accuracy:.1%}"
 
