@@ -40,7 +40,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tutor.checking.isolation import Isolation, SandboxUnavailable, support
+from tutor.checking.isolation import Isolation, Jail, SandboxUnavailable, support
 from tutor.checking.sandbox import Worker, WorkerKind, _descendants, _kill_marked, _kill_tree, launch
 
 START_SECONDS = 30.0
@@ -106,7 +106,7 @@ class Nursery:
         self.code = Path()
         """The folder the sandbox shows at `folder`: each check's snapshot is written here."""
         self._process: subprocess.Popen | None = None
-        self._jail: Any = None
+        self._jail: Jail | None = None
         self._control: socket.socket | None = None
         self._pid: int | None = None
         """The nursery's process id as this process sees it."""

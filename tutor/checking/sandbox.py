@@ -246,7 +246,7 @@ class Worker:
                 search_path=self.search_path,
                 submission=self.submission,
                 token=self._token,
-                sandbox=self._bwrap and (self._bwrap, self._sizes),
+                sandbox=(self._bwrap, self._sizes) if self._bwrap else None,
                 pass_fds=(request_read, reply_write),
                 output=capture,
             )

@@ -354,12 +354,12 @@ def _nurse(control_fd: int) -> None:
 
     tell({"op": "hello", "pid": os.getpid()})
     while True:
-        ready, _, _ = select.select([control, wake_read], [], [])
+        ready, _, _ = select.select([control.fileno(), wake_read], [], [])
         if wake_read in ready:
             with contextlib.suppress(OSError):
                 os.read(wake_read, 512)
             reap()
-        if control not in ready:
+        if control.fileno() not in ready:
             continue
         try:
             data, fds, _, _ = socket.recv_fds(control, 65536, 3)
