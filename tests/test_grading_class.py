@@ -412,8 +412,12 @@ def test_gradescope_bundle_carries_the_tutors_own_wheel(tmp_path: Path) -> None:
     done = CliRunner().invoke(cli, ["gradescope-bundle", str(tmp_path / "bundle")])
     assert done.exit_code == 0, done.output
     wheel = f"cnn_tutor-{__version__}-py3-none-any.whl"
+    solutions = sorted(f"solutions/{p.name}" for p in (ROOT / "solutions").glob("*.py"))
     with zipfile.ZipFile(tmp_path / "bundle" / "autograder.zip") as archive:
-        assert sorted(archive.namelist()) == sorted(["run_autograder", "setup.sh", wheel])
+        assert sorted(archive.namelist()) == sorted(
+            ["run_autograder", "setup.sh", "build_replay", wheel, *solutions]
+        )
+        assert archive.read("solutions/conv2d.py") == (ROOT / "solutions" / "conv2d.py").read_bytes()
         run = archive.read("run_autograder").decode()
         assert (archive.getinfo("run_autograder").external_attr >> 16) & 0o111
         with zipfile.ZipFile(io.BytesIO(archive.read(wheel))) as inner:
@@ -425,7 +429,8 @@ def test_gradescope_bundle_carries_the_tutors_own_wheel(tmp_path: Path) -> None:
     setup = archive_setup(tmp_path)
     assert "--format gradescope --output" in run and "bubblewrap" in setup
     assert f'pip install "./{wheel}"' in setup and "cnn-tutor==" not in setup
-    for script in ("setup.sh", "run_autograder"):
+    assert setup.rstrip().endswith("./build_replay")  # after the tutor is installed
+    for script in ("setup.sh", "run_autograder", "build_replay"):
         subprocess.run(["bash", "-n", str(tmp_path / "bundle" / script)], check=True)
 
 
@@ -463,10 +468,12 @@ def _gradescope(
     tutor: str = FAKE_TUTOR,
     no_sandbox: bool = False,
     metadata: dict | None = None,
+    replay: Path | None = None,
     **env: str,
 ):  # noqa: ANN202
     """Run run_autograder with AUTOGRADER_ROOT=tmp_path/autograder; return results.json and the run.
-    `metadata`: Gradescope's submission_metadata.json (None: there is none)."""
+    `metadata`: Gradescope's submission_metadata.json (None: there is none). `replay`: a store
+    build_replay made, copied to where it leaves it."""
     from tutor.grading.templates import gradescope_files
 
     root = tmp_path / "autograder"
@@ -481,6 +488,8 @@ def _gradescope(
         script = script.replace("\nNO_SANDBOX=0\n", "\nNO_SANDBOX=1\n")
     (root / "source").mkdir()
     (root / "source" / "run_autograder").write_text(script)
+    if replay is not None:
+        shutil.copytree(replay, root / "replay")
     results = root / "results"
     results.mkdir()
     (results / "results.json").write_text(json.dumps(FORGED))  # there before grading starts
@@ -653,3 +662,65 @@ def test_tutor_grade_class_stops_on_sigterm_with_everything_it_started(tmp_path:
     assert not _marked(str(tmp_path / "class")), (
         f"graders or sandboxes left: {_marked(str(tmp_path / 'class'))}"
     )
+
+
+LOGGING_TUTOR = """\
+#!/bin/sh
+echo "$@" >> {log}
+PYTHONPATH={{root}} exec {{python}} -m tests.fake_course "$@"
+"""
+
+
+@requires_sandbox
+def test_gradescope_replays_the_examples_the_reference_solutions_met(tmp_path: Path) -> None:
+    """build_replay (run by setup.sh when the image is built) grades the bundled solutions into a
+    store and deletes them; run_autograder then grades with that store, with the grades it gives
+    without one, and not with --no-sandbox (where `tutor grade` refuses a store)."""
+    from tests.fake_course import SOLUTIONS as FAKE_SOLUTIONS
+    from tutor.grading.templates import gradescope_files
+
+    build = tmp_path / "build" / "autograder"
+    (build / "venv" / "bin").mkdir(parents=True)
+    log = tmp_path / "calls.log"
+    tutor = LOGGING_TUTOR.format(log=log).format(root=ROOT, python=sys.executable)
+    (build / "venv" / "bin" / "tutor").write_text(tutor)
+    (build / "venv" / "bin" / "tutor").chmod(0o755)
+    (build / "source" / "solutions").mkdir(parents=True)
+    (build / "source" / "build_replay").write_text(gradescope_files()["build_replay"])
+    for solution in FAKE_SOLUTIONS.glob("*.py"):
+        shutil.copy(solution, build / "source" / "solutions" / solution.name)
+    done = subprocess.run(
+        ["bash", str(build / "source" / "build_replay")],
+        env=os.environ | {"AUTOGRADER_ROOT": str(build)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0 and "replayed examples stored" in done.stdout, done.stdout + done.stderr
+    assert len(list((build / "replay").iterdir())) >= len(ALL)
+    assert not (build / "source" / "solutions").exists()
+
+    results = {}
+    for name, replay, no_sandbox in [
+        ("plain", None, False),
+        ("store", build / "replay", False),
+        ("none", build / "replay", True),
+    ]:
+        run = tmp_path / name
+        make_workspace(_submission(run) / "ws", solved=("double", "add"), wrong=("relu",), student="gs07")
+        log.unlink(missing_ok=True)
+        results[name], done = _gradescope(
+            run,
+            tutor=LOGGING_TUTOR.format(log=log),
+            replay=replay,
+            no_sandbox=no_sandbox,
+            metadata=METADATA_GS07,
+        )
+        assert done.returncode == 0, done.stderr
+        (call,) = [line for line in log.read_text().splitlines() if line.startswith("grade")]
+        assert ("--replay-cache" in call) is (name == "store"), call
+    assert [t["score"] for t in results["store"]["tests"]] == [t["score"] for t in results["plain"]["tests"]]
+    assert results["store"]["score"] == results["plain"]["score"] == results["none"]["score"]
+
+
+METADATA_GS07 = {"users": [{"email": "g@example.org", "sid": "gs07"}]}

@@ -29,7 +29,7 @@ WORKFLOW_PATH = ".github/workflows/grade.yml"
 GITLAB_PATH = ".gitlab-ci.yml"
 GITLAB_JUNIT = "grade-report.xml"
 """Where the GitLab job writes `tutor grade --format junit` (its artifacts:reports:junit)."""
-GRADESCOPE_FILES = ("setup.sh", "run_autograder")
+GRADESCOPE_FILES = ("setup.sh", "run_autograder", "build_replay")
 
 NO_SOURCE = (
     "No cnn-tutor source is set for this workspace, so CI cannot install the tutor. The course "
@@ -158,6 +158,14 @@ def build_wheel(destination: Path) -> Path:
     return destination / done.stdout.strip().splitlines()[-1]
 
 
+def _solution_files() -> list[Path]:
+    """The reference solutions of this tutor's course (none where there are none, e.g. a wheel)."""
+    from tutor.grading.fairness import default_references
+
+    folder = default_references()
+    return sorted(folder.glob("*.py")) if folder is not None else []
+
+
 def _check_wheel(wheel: Path) -> None:
     expected = f"cnn_tutor-{__version__}-"
     if not (wheel.is_file() and wheel.name.startswith(expected) and wheel.name.endswith(".whl")):
@@ -165,8 +173,9 @@ def _check_wheel(wheel: Path) -> None:
 
 
 def write_gradescope_bundle(directory: Path, wheel: Path | None = None) -> list[Path]:
-    """Write setup.sh, run_autograder, the tutor's wheel and autograder.zip (all three at the zip's
-    root) into `directory`. `wheel`: a wheel of this version; None builds one from the source tree."""
+    """Write setup.sh, run_autograder, build_replay, the tutor's wheel, the reference solutions
+    (solutions/, for build_replay) and autograder.zip holding them all into `directory`. `wheel`: a
+    wheel of this version; None builds one from the source tree."""
     directory.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
         if wheel is None:
@@ -183,11 +192,19 @@ def write_gradescope_bundle(directory: Path, wheel: Path | None = None) -> list[
         written.append(path)
     (directory / wheel_name).write_bytes(wheel_bytes)
     written.append(directory / wheel_name)
+    # The reference solutions, for build_replay (deleted from the image once it has run).
+    solutions = {f"solutions/{path.name}": path.read_bytes() for path in _solution_files()}
+    for name, data in solutions.items():
+        (directory / name).parent.mkdir(exist_ok=True)
+        (directory / name).write_bytes(data)
+    if solutions:
+        written.append(directory / "solutions")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data, mode in [
             *((name, text.encode("utf-8"), 0o755) for name, text in files.items()),
             (wheel_name, wheel_bytes, 0o644),
+            *((name, data, 0o644) for name, data in solutions.items()),
         ]:
             info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
             info.external_attr = (0o100000 | mode) << 16  # the scripts executable, as Gradescope runs them

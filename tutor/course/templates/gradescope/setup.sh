@@ -42,3 +42,6 @@ fi
 # Say now, in the build log, whether the sandbox works in this container (if not, every result
 # will say so: see NO_SANDBOX in run_autograder).
 /autograder/venv/bin/python -c 'from tutor.checking.isolation import support; s = support(); print("cnn-tutor sandbox:", "works" if s.available else "NOT AVAILABLE", "-", s.detail)' || true
+# Grade the reference solutions once, now, so that every submission replays their examples instead
+# of searching again (build_replay; it deletes the solutions afterwards).
+./build_replay
