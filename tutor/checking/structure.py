@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from tutor.checking import scalars
 from tutor.checking.compare import ArrayComparison
 
 # -- sentences -----------------------------------------------------------------------------------
@@ -863,6 +864,9 @@ def explain(
 ) -> str | None:
     """The first structural rule that holds on every example; None if none does."""
     examples = [e for e in examples if e.got is not None]
+    sentence = scalars.explain_examples(examples, names, expect)
+    if sentence is not None:
+        return sentence
     if not examples or max(_size(e.expected) for e in examples) < MIN_VALUES:
         return None  # on tiny outputs alone, too many relations hold by chance
     if isinstance(examples[0].expected, tuple):
