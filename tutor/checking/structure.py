@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from tutor.checking import scalars
+from tutor.checking import padding, scalars
 from tutor.checking.compare import ArrayComparison
 
 # -- sentences -----------------------------------------------------------------------------------
@@ -875,7 +875,9 @@ def explain(
             return sentence
     if expect is not None and equivalent is not None:
         whole = "result" if isinstance(examples[0].expected, tuple) else "output"
-        sentence = input_changed(examples, expect, equivalent, whole)
+        sentence = input_changed(examples, expect, equivalent, whole) or padding.padded_sides(
+            examples, expect, equivalent, whole
+        )
         if sentence is not None:
             return sentence
     what = "output"
