@@ -53,6 +53,12 @@ REDUCED_WRONG_AXES = (
     "than the window's. A window cut from (N, C, H, W) is (N, C, kh, kw): reduce over axis=(2, 3), "
     "so that one value per image and channel remains."
 )
+EMPTY_WINDOW = (
+    "A window came out empty, with nothing to reduce: on this input the kernel is 1 {unit} {extent} "
+    "(k{axis} = 1), so your window slice is shorter than the kernel (one short, like top:top + k{axis} − 1) "
+    "or starts past the edge of the padded input. A window is k{axis} {unit}s from where it starts: "
+    "xp[:, :, top:top + kh, left:left + kw], with top = i·sh and left = j·sw on the padded input."
+)
 
 _FLOAT_AS_INT = re.compile(
     r"'(numpy\.)?float(64|32)?' object cannot be interpreted as an integer"
@@ -117,6 +123,10 @@ def explain(error: dict, case: Any, geometry: Any = None) -> str | None:
     adds_bias = "+" in line and _BIAS.search(line) and (case.get("b") is not None or "bias" in line)
     if kind == "ValueError" and _BROADCAST.search(message) and adds_bias:
         return BIAS_SHAPE
+    if kind == "ValueError" and "zero-size array to reduction" in message and g is not None:
+        for axis, unit, extent in ((0, "row", "tall"), (1, "column", "wide")):
+            if g.f[axis] == 1 and not output_size.would_differ(g, output_size.CEIL):
+                return EMPTY_WINDOW.format(unit=unit, extent=extent, axis="hw"[axis])
     rounded_up = g is not None and (
         output_size.would_differ(g, output_size.ROUND) or output_size.would_differ(g, output_size.CEIL)
     )
