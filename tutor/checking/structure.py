@@ -218,6 +218,14 @@ def tuple_order(examples: Sequence[Example], names: tuple[str, ...]) -> str | No
 # -- got = f(expected) ------------------------------------------------------------------------------
 _FUNCTIONS: tuple[tuple[str, str, Callable[[np.ndarray], np.ndarray], str], ...] = (
     (
+        "0, whatever the right one",
+        "zero",
+        np.zeros_like,
+        "the result is never filled in (an array made with np.zeros and left so, or the wrong variable "
+        "returned), or it is a difference of two things that are one object: b = a without .copy() makes "
+        "every change to b a change to a, so f(b) − f(a) is 0.",
+    ),
+    (
         "the square of the right one",
         "square",
         np.square,
