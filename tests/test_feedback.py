@@ -104,6 +104,22 @@ def test_crashes_are_explained() -> None:
     assert crashes.explain(short, _Case(case)) is None
 
 
+def test_an_output_allocated_with_c_in_channels_is_explained() -> None:
+    stored = {
+        "type": "ValueError",
+        "message": "could not broadcast input array from shape (2,4) into shape (2,3)",
+        "frames": [{"code": "out[:, :, i, j] = np.tensordot(win, w, 3)", "line": 9, "own": True}],
+    }
+    case = {"x": np.zeros((2, 3, 5, 5)), "w": np.zeros((4, 3, 3, 3))}
+    sentence = crashes.explain(stored, case)
+    assert (
+        sentence is not None and "3 channels, C_in = w.shape[1]" in sentence and "w.shape[0] = 4" in sentence
+    )
+    # Sizes that are not (N, C_out) into (N, C_in) are another bug.
+    assert crashes.explain(dict(stored, message=stored["message"].replace("(2,4)", "(2,5)")), case) is None
+    assert crashes.explain(stored, {"x": np.zeros((2, 4, 5, 5)), "w": np.zeros((4, 4, 3, 3))}) is None
+
+
 def test_an_empty_window_is_explained_only_where_a_kernel_side_is_one() -> None:
     empty = {
         "type": "ValueError",

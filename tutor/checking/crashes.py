@@ -59,6 +59,10 @@ EMPTY_WINDOW = (
     "or starts past the edge of the padded input. A window is k{axis} {unit}s from where it starts: "
     "xp[:, :, top:top + kh, left:left + kw], with top = i·sh and left = j·sw on the padded input."
 )
+OUTPUT_CHANNELS_FROM_C_IN = (
+    "Your output array has {channels}, C_in = w.shape[1], but a convolution gives one channel per filter: "
+    "C_out = w.shape[0] = {c_out}. The weights are (C_out, C_in, kh, kw): allocate the output with w.shape[0]."
+)
 
 _FLOAT_AS_INT = re.compile(
     r"'(numpy\.)?float(64|32)?' object cannot be interpreted as an integer"
@@ -68,6 +72,7 @@ _FLOAT_AS_INT = re.compile(
     r"|must be an integer, not float"
     r"|cannot be interpreted as an integer"
 )
+_STORED_SHAPES = re.compile(r"from shape \(([\d, ]*)\) into shape \(([\d, ]*)\)")
 _BROADCAST = re.compile(r"could not be broadcast|could not broadcast")
 _SHORTCUT = re.compile(r"\b(shortcut|identity|skip|residual|sc)\b|\+\s*x\b|\bx\s*\+")
 _REDUCTION = re.compile(r"\b(max|mean|sum|min|average)\s*\([^()]*axis\s*=|\.(max|mean|sum|min)\(\s*axis")
@@ -86,6 +91,21 @@ def _not_dividing(g: Any) -> str | None:
         if (n + 2 * p - f) % s:
             parts.append(f"{name}: n + 2p − f = {n + 2 * p - f}, s = {s}")
     return "; ".join(parts) or None
+
+
+def _channels_from_c_in(message: str, case: Any) -> str | None:
+    """A value with C_out channels (one per filter) stored where the output holds C_in: the output
+    was allocated from w.shape[1]. Told from the shapes alone: N and C_out in the value, N and C_in
+    in the place, C_in ≠ C_out."""
+    found = _STORED_SHAPES.search(message)
+    x, w = case.get("x"), case.get("w")
+    if found is None or getattr(x, "ndim", 0) != 4 or getattr(w, "ndim", 0) != 4:
+        return None
+    value, place = (tuple(int(v) for v in group.replace(" ", "").split(",") if v) for group in found.groups())
+    n, (c_out, c_in) = x.shape[0], w.shape[:2]
+    if c_in != c_out and len(value) == len(place) == 2 and value == (n, c_out) and place == (n, c_in):
+        return OUTPUT_CHANNELS_FROM_C_IN.format(channels=f"{c_in} channel{'s' * (c_in != 1)}", c_out=c_out)
+    return None
 
 
 def explain(error: dict, case: Any, geometry: Any = None) -> str | None:
@@ -120,6 +140,9 @@ def explain(error: dict, case: Any, geometry: Any = None) -> str | None:
     )
     if stored and "=" in line and _REDUCTION.search(line):
         return REDUCED_WRONG_AXES
+    sentence = _channels_from_c_in(message, case)
+    if kind == "ValueError" and sentence is not None:
+        return sentence
     adds_bias = "+" in line and _BIAS.search(line) and (case.get("b") is not None or "bias" in line)
     if kind == "ValueError" and _BROADCAST.search(message) and adds_bias:
         return BIAS_SHAPE
