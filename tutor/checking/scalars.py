@@ -66,6 +66,8 @@ TERM_SWAPPED = (
 MIN_DISTINCT = 3
 # A term may come with a small whole factor (γ and β: two parameters per channel).
 COEFFICIENTS = (1, 2)
+# With more integer inputs the candidate relations grow as 3^inputs: no claim then.
+MAX_INPUTS = 6
 # The most probe inputs used to tell fitting relations apart.
 PROBES = 24
 
@@ -224,7 +226,7 @@ def explain(
         return None
     inputs = [integer_inputs(c) for c in cases]
     names = list(inputs[0])
-    if not names or any(list(i) != names for i in inputs):
+    if not names or len(names) > MAX_INPUTS or any(list(i) != names for i in inputs):
         return None
     rows = [tuple(i[n] for n in names) for i in inputs]
     if len(set(rows)) < MIN_DISTINCT or any(g == e for g, e in zip(got, expected)):
