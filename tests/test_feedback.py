@@ -120,6 +120,19 @@ def test_an_output_allocated_with_c_in_channels_is_explained() -> None:
     assert crashes.explain(stored, {"x": np.zeros((2, 4, 5, 5)), "w": np.zeros((4, 4, 3, 3))}) is None
 
 
+def test_a_batch_axis_padded_too_is_explained() -> None:
+    stored = {
+        "type": "ValueError",
+        "message": "could not broadcast input array from shape (4,3) into shape (2,3)",
+        "frames": [{"code": "out[:, :, i, j] = np.einsum('ncab,ocab->no', win, w)", "line": 9, "own": True}],
+    }
+    case = {"x": np.zeros((2, 3, 5, 5)), "w": np.zeros((3, 3, 3, 3)), "padding": 1}
+    sentence = crashes.explain(stored, case)
+    assert sentence is not None and "np.pad(x, 1) pads EVERY axis" in sentence
+    assert crashes.explain(stored, dict(case, padding=(0, 2))) is None  # N + 2p is 6, not 4
+    assert crashes.explain(stored, dict(case, padding=0)) is None
+
+
 def test_an_empty_window_is_explained_only_where_a_kernel_side_is_one() -> None:
     empty = {
         "type": "ValueError",

@@ -63,6 +63,11 @@ OUTPUT_CHANNELS_FROM_C_IN = (
     "Your output array has {channels}, C_in = w.shape[1], but a convolution gives one channel per filter: "
     "C_out = w.shape[0] = {c_out}. The weights are (C_out, C_in, kh, kw): allocate the output with w.shape[0]."
 )
+PADDED_EVERY_AXIS = (
+    "Your windows hold {n_padded} images where x has {n}: np.pad(x, {p}) pads EVERY axis, the batch and "
+    "channel axes too (N + 2p = {n_padded}). Pad only the height and the width: "
+    "np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))."
+)
 
 _FLOAT_AS_INT = re.compile(
     r"'(numpy\.)?float(64|32)?' object cannot be interpreted as an integer"
@@ -93,15 +98,40 @@ def _not_dividing(g: Any) -> str | None:
     return "; ".join(parts) or None
 
 
+def _stored_shapes(message: str) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+    """(value's shape, place's shape) of NumPy's 'could not broadcast input array from shape ... into shape ...'."""
+    found = _STORED_SHAPES.search(message)
+    if found is None:
+        return None
+    value, place = (tuple(int(v) for v in group.replace(" ", "").split(",") if v) for group in found.groups())
+    return value, place
+
+
+def _padded_every_axis(message: str, case: Any) -> str | None:
+    """A value with N + 2p images stored where the output holds N: the batch axis was padded too."""
+    shapes = _stored_shapes(message)
+    x = case.get("x")
+    padding = case.get("padding")
+    pads = (padding, padding) if isinstance(padding, int) else padding
+    if shapes is None or getattr(x, "ndim", 0) != 4 or not isinstance(pads, tuple | list) or len(pads) != 2:
+        return None
+    value, place = shapes
+    n = x.shape[0]
+    for p in sorted({int(v) for v in pads if isinstance(v, int) and v > 0}):
+        if len(value) == len(place) and value[0] == n + 2 * p and place[0] == n and value[1:] == place[1:]:
+            return PADDED_EVERY_AXIS.format(n=n, n_padded=n + 2 * p, p=p)
+    return None
+
+
 def _channels_from_c_in(message: str, case: Any) -> str | None:
     """A value with C_out channels (one per filter) stored where the output holds C_in: the output
     was allocated from w.shape[1]. Told from the shapes alone: N and C_out in the value, N and C_in
     in the place, C_in ≠ C_out."""
-    found = _STORED_SHAPES.search(message)
+    shapes = _stored_shapes(message)
     x, w = case.get("x"), case.get("w")
-    if found is None or getattr(x, "ndim", 0) != 4 or getattr(w, "ndim", 0) != 4:
+    if shapes is None or getattr(x, "ndim", 0) != 4 or getattr(w, "ndim", 0) != 4:
         return None
-    value, place = (tuple(int(v) for v in group.replace(" ", "").split(",") if v) for group in found.groups())
+    value, place = shapes
     n, (c_out, c_in) = x.shape[0], w.shape[:2]
     if c_in != c_out and len(value) == len(place) == 2 and value == (n, c_out) and place == (n, c_in):
         return OUTPUT_CHANNELS_FROM_C_IN.format(channels=f"{c_in} channel{'s' * (c_in != 1)}", c_out=c_out)
@@ -140,7 +170,7 @@ def explain(error: dict, case: Any, geometry: Any = None) -> str | None:
     )
     if stored and "=" in line and _REDUCTION.search(line):
         return REDUCED_WRONG_AXES
-    sentence = _channels_from_c_in(message, case)
+    sentence = _channels_from_c_in(message, case) or _padded_every_axis(message, case)
     if kind == "ValueError" and sentence is not None:
         return sentence
     adds_bias = "+" in line and _BIAS.search(line) and (case.get("b") is not None or "bias" in line)
