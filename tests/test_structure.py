@@ -176,6 +176,18 @@ def test_an_error_in_the_last_row_is_named_and_one_that_spreads_is_not() -> None
     assert structure.region(_examples([(want, got)]), "output") is None
 
 
+def test_an_error_in_the_last_row_and_column_is_named_and_one_inside_is_not() -> None:
+    want = _values(4, 5)
+    got = want.copy()
+    got[-1, :] = 0.0
+    got[:, -1] = 0.0  # a loop range one short on both axes
+    sentence = structure.region(_examples([(want, got)]), "output")
+    assert sentence is not None and "the last row and the last column" in sentence
+    got[1, 1] += 1.0
+    assert structure.region(_examples([(want, got)]), "output") is None
+    assert structure.region(_examples([(want, want.copy())]), "output") is None
+
+
 def test_an_error_in_some_channels_is_named() -> None:
     want = _values(2, 4, 3, 3)
     got = want.copy()

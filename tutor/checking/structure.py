@@ -786,7 +786,7 @@ def region(examples: Sequence[Example], what: str) -> str | None:
             if evidence and len(kinds) == 1 and described:
                 places.append((axis, described))
     if not places:
-        return None
+        return _edges(pairs, what)
     if ndim >= 2 and len(places) == 1 and places[0][0] < ndim - 2:
         axis, part = places[0]
         where = f"at the {part} index{'es' if part[-1].isdigit() or ' ' in part else ''} along axis {axis}"
@@ -800,6 +800,33 @@ def region(examples: Sequence[Example], what: str) -> str | None:
         plural = part[-1].isdigit() or part in ("first and last", "inner")
         words.append(f"in the {part} {unit}{'s' if plural else ''}")
     return REGION.format(what=what, where=" and ".join(words), advice=_ADVICE_BORDER)
+
+
+def _edges(pairs: list[tuple[np.ndarray, np.ndarray]], what: str) -> str | None:
+    """The wrong values lie only in the last row and the last column (or the first ones) of the last
+    two axes, on every example; on one at least both are wrong and right values that are not zero
+    lie outside them. (Per axis, an error in a whole column spreads over every row: region() misses it.)"""
+    if pairs[0][0].ndim < 2:
+        return None
+    for index, part in ((-1, "last"), (0, "first")):
+        evidence = False
+        for want, have in pairs:
+            tolerance = _tolerance(want)
+            wrong = np.abs(have - want) > tolerance
+            band = np.zeros(want.shape, dtype=bool)
+            band[..., index, :] = True
+            band[..., :, index] = True
+            if np.any(wrong & ~band):
+                break
+            rows, columns = np.take(wrong, index, axis=-2), np.take(wrong, index, axis=-1)
+            inside = np.abs(np.where(band, 0.0, want)) > 100 * tolerance
+            if want.shape[-1] > 1 and want.shape[-2] > 1 and rows.any() and columns.any() and inside.any():
+                evidence = True
+        else:
+            if evidence:
+                where = f"in the {part} row and the {part} column"
+                return REGION.format(what=what, where=where, advice=_ADVICE_BORDER)
+    return None
 
 
 def where_input(examples: Sequence[Example], what: str) -> str | None:
