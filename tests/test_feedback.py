@@ -104,6 +104,50 @@ def test_crashes_are_explained() -> None:
     assert crashes.explain(short, _Case(case)) is None
 
 
+def test_an_output_allocated_with_c_in_channels_is_explained() -> None:
+    stored = {
+        "type": "ValueError",
+        "message": "could not broadcast input array from shape (2,4) into shape (2,3)",
+        "frames": [{"code": "out[:, :, i, j] = np.tensordot(win, w, 3)", "line": 9, "own": True}],
+    }
+    case = {"x": np.zeros((2, 3, 5, 5)), "w": np.zeros((4, 3, 3, 3))}
+    sentence = crashes.explain(stored, case)
+    assert (
+        sentence is not None and "3 channels, C_in = w.shape[1]" in sentence and "w.shape[0] = 4" in sentence
+    )
+    # Sizes that are not (N, C_out) into (N, C_in) are another bug.
+    assert crashes.explain(dict(stored, message=stored["message"].replace("(2,4)", "(2,5)")), case) is None
+    assert crashes.explain(stored, {"x": np.zeros((2, 4, 5, 5)), "w": np.zeros((4, 4, 3, 3))}) is None
+
+
+def test_a_batch_axis_padded_too_is_explained() -> None:
+    stored = {
+        "type": "ValueError",
+        "message": "could not broadcast input array from shape (4,3) into shape (2,3)",
+        "frames": [{"code": "out[:, :, i, j] = np.einsum('ncab,ocab->no', win, w)", "line": 9, "own": True}],
+    }
+    case = {"x": np.zeros((2, 3, 5, 5)), "w": np.zeros((3, 3, 3, 3)), "padding": 1}
+    sentence = crashes.explain(stored, case)
+    assert sentence is not None and "np.pad(x, 1) pads EVERY axis" in sentence
+    assert crashes.explain(stored, dict(case, padding=(0, 2))) is None  # N + 2p is 6, not 4
+    assert crashes.explain(stored, dict(case, padding=0)) is None
+
+
+def test_an_empty_window_is_explained_only_where_a_kernel_side_is_one() -> None:
+    empty = {
+        "type": "ValueError",
+        "message": "zero-size array to reduction operation maximum which has no identity",
+        "frames": [{"code": "out[:, :, i, j] = xp[:, :, t:b, l:r].max(axis=(2, 3))", "line": 9, "own": True}],
+    }
+    one_tall = Geometry(n=(4, 5), f=(1, 2), s=(1, 1), p=(0, 0))
+    sentence = crashes.explain(empty, {}, lambda _c: one_tall)
+    assert sentence is not None and "kernel is 1 row tall (kh = 1)" in sentence and "one short" in sentence
+    # With no side of 1 the cause is not provable from the shapes; another error is no empty window.
+    assert crashes.explain(empty, {}, lambda _c: Geometry(n=(4, 5), f=(2, 2), s=(1, 1), p=(0, 0))) is None
+    other = dict(empty, message="operands could not be broadcast together with shapes (2,2) (3,3)")
+    assert crashes.explain(other, {}, lambda _c: one_tall) is None
+
+
 def test_sentences_name_the_item_of_a_tuple() -> None:
     variant = Path(__file__).parent / "variants" / "depthwise_separable_cost" / "wrong_depthwise_cout.py"
     result = run_check(course().exercise("depthwise_separable_cost"), variant, CheckOptions(derandomize=True))

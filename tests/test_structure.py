@@ -46,6 +46,16 @@ def test_a_square_is_named_and_a_near_square_is_not() -> None:
     assert structure.elementwise(_examples([(want, near)]), "output") is None
 
 
+def test_an_output_of_zeros_is_named_and_a_partly_zero_one_is_not() -> None:
+    want = _values(3, 4)
+    sentence = structure.elementwise(_examples([(want, np.zeros_like(want))]), "output")
+    assert sentence is not None and "is 0, whatever the right one" in sentence and ".copy()" in sentence
+    partly = np.zeros_like(want)
+    partly[0, 0] = want[0, 0]
+    assert structure.elementwise(_examples([(want, partly)]), "output") is None
+    assert structure.elementwise(_examples([(want, want)]), "output") is None
+
+
 def test_a_relu_of_the_answer_is_named() -> None:
     want = _values(4, 4)
     sentence = structure.elementwise(_examples([(want, np.maximum(want, 0))]), "output")
@@ -164,6 +174,18 @@ def test_an_error_in_the_last_row_is_named_and_one_that_spreads_is_not() -> None
     assert sentence is not None and "the last row" in sentence
     got[0, 0, 1, 1] += 1.0
     assert structure.region(_examples([(want, got)]), "output") is None
+
+
+def test_an_error_in_the_last_row_and_column_is_named_and_one_inside_is_not() -> None:
+    want = _values(4, 5)
+    got = want.copy()
+    got[-1, :] = 0.0
+    got[:, -1] = 0.0  # a loop range one short on both axes
+    sentence = structure.region(_examples([(want, got)]), "output")
+    assert sentence is not None and "the last row and the last column" in sentence
+    got[1, 1] += 1.0
+    assert structure.region(_examples([(want, got)]), "output") is None
+    assert structure.region(_examples([(want, want.copy())]), "output") is None
 
 
 def test_an_error_in_some_channels_is_named() -> None:

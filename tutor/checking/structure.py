@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from tutor.checking import padding, scalars
 from tutor.checking.compare import ArrayComparison
 
 # -- sentences -----------------------------------------------------------------------------------
@@ -216,6 +217,14 @@ def tuple_order(examples: Sequence[Example], names: tuple[str, ...]) -> str | No
 
 # -- got = f(expected) ------------------------------------------------------------------------------
 _FUNCTIONS: tuple[tuple[str, str, Callable[[np.ndarray], np.ndarray], str], ...] = (
+    (
+        "0, whatever the right one",
+        "zero",
+        np.zeros_like,
+        "the result is never filled in (an array made with np.zeros and left so, or the wrong variable "
+        "returned), or it is a difference of two things that are one object: b = a without .copy() makes "
+        "every change to b a change to a, so f(b) − f(a) is 0.",
+    ),
     (
         "the square of the right one",
         "square",
@@ -777,7 +786,7 @@ def region(examples: Sequence[Example], what: str) -> str | None:
             if evidence and len(kinds) == 1 and described:
                 places.append((axis, described))
     if not places:
-        return None
+        return _edges(pairs, what)
     if ndim >= 2 and len(places) == 1 and places[0][0] < ndim - 2:
         axis, part = places[0]
         where = f"at the {part} index{'es' if part[-1].isdigit() or ' ' in part else ''} along axis {axis}"
@@ -791,6 +800,33 @@ def region(examples: Sequence[Example], what: str) -> str | None:
         plural = part[-1].isdigit() or part in ("first and last", "inner")
         words.append(f"in the {part} {unit}{'s' if plural else ''}")
     return REGION.format(what=what, where=" and ".join(words), advice=_ADVICE_BORDER)
+
+
+def _edges(pairs: list[tuple[np.ndarray, np.ndarray]], what: str) -> str | None:
+    """The wrong values lie only in the last row and the last column (or the first ones) of the last
+    two axes, on every example; on one at least both are wrong and right values that are not zero
+    lie outside them. (Per axis, an error in a whole column spreads over every row: region() misses it.)"""
+    if pairs[0][0].ndim < 2:
+        return None
+    for index, part in ((-1, "last"), (0, "first")):
+        evidence = False
+        for want, have in pairs:
+            tolerance = _tolerance(want)
+            wrong = np.abs(have - want) > tolerance
+            band = np.zeros(want.shape, dtype=bool)
+            band[..., index, :] = True
+            band[..., :, index] = True
+            if np.any(wrong & ~band):
+                break
+            rows, columns = np.take(wrong, index, axis=-2), np.take(wrong, index, axis=-1)
+            inside = np.abs(np.where(band, 0.0, want)) > 100 * tolerance
+            if want.shape[-1] > 1 and want.shape[-2] > 1 and rows.any() and columns.any() and inside.any():
+                evidence = True
+        else:
+            if evidence:
+                where = f"in the {part} row and the {part} column"
+                return REGION.format(what=what, where=where, advice=_ADVICE_BORDER)
+    return None
 
 
 def where_input(examples: Sequence[Example], what: str) -> str | None:
@@ -863,6 +899,9 @@ def explain(
 ) -> str | None:
     """The first structural rule that holds on every example; None if none does."""
     examples = [e for e in examples if e.got is not None]
+    sentence = scalars.explain_examples(examples, names, expect)
+    if sentence is not None:
+        return sentence
     if not examples or max(_size(e.expected) for e in examples) < MIN_VALUES:
         return None  # on tiny outputs alone, too many relations hold by chance
     if isinstance(examples[0].expected, tuple):
@@ -871,7 +910,9 @@ def explain(
             return sentence
     if expect is not None and equivalent is not None:
         whole = "result" if isinstance(examples[0].expected, tuple) else "output"
-        sentence = input_changed(examples, expect, equivalent, whole)
+        sentence = input_changed(examples, expect, equivalent, whole) or padding.padded_sides(
+            examples, expect, equivalent, whole
+        )
         if sentence is not None:
             return sentence
     what = "output"

@@ -57,6 +57,11 @@ FLOPS_ONE_STEP = (
     "Your FLOPs multiplier is α·β²·γ², the growth for ONE step of φ. For φ steps it is (α·β²·γ²)^φ, "
     "about 2^φ with EfficientNet's coefficients."
 )
+FLOPS_TWO_POWER = (
+    "Your FLOPs multiplier is 2^φ. α·β²·γ² ≈ 2 is the constraint the coefficients were chosen to meet, "
+    "approximately (1.2 · 1.1² · 1.15² ≈ 1.92), and other coefficients may not meet it at all: compute the "
+    "growth from the coefficients themselves, (α·β²·γ²)^φ = d·w²·r²."
+)
 NO_DEPTH = (
     "Your FLOPs multiplier leaves out the depth: β^2φ·γ^2φ is the growth of ONE layer. The network has α^φ "
     "times as many layers, and FLOPs grow linearly with them: α^φ·β^2φ·γ^2φ."
@@ -248,6 +253,7 @@ CHECK = ExerciseCheck(
                     FLOPS_ONE_STEP, _scaling_variant(_right, lambda p, a, b, g, d, w, r: a * b * b * g * g)
                 ),
                 Misconception(NO_DEPTH, _scaling_variant(_right, lambda p, a, b, g, d, w, r: w * w * r * r)),
+                Misconception(FLOPS_TWO_POWER, _scaling_variant(_right, lambda p, a, b, g, d, w, r: 2.0**p)),
                 Misconception(
                     DEPTH_SQUARED, _scaling_variant(_right, lambda p, a, b, g, d, w, r: (d * w * r) ** 2)
                 ),

@@ -35,6 +35,11 @@ PROJECTION_NO_BN = (
     "Your projection shortcut skips its BatchNorm: it is BN(proj(x)) with the proj_bn_* statistics."
 )
 PROJECTION_NO_STRIDE = "Your 1×1 projection ignores the stride: it must downsample x by `stride`, like conv1."
+PROJECTION_PADDED = (
+    "Your 1×1 projection has padding 1: a 1×1 convolution keeps the size with padding 0, and padding 1 adds "
+    "a row and a column of zeros on each side, so the shortcut comes out larger than the main branch (here "
+    "it broadcast over it). Only the 3×3 convolutions take padding 1; call the projection with padding 0."
+)
 BATCH_STATISTICS = (
     "You normalised with the batch's own mean and variance (training mode). Here BN runs in inference "
     "mode: use the stored statistics bn*_mean and bn*_var."
@@ -116,7 +121,12 @@ def _block(case: Case, **change: object) -> np.ndarray:
     if change.get("no_shortcut"):
         shortcut = 0.0
     elif use_projection and not change.get("ignore_projection"):
-        projected = conv(x, params["proj"], stride=1 if change.get("projection_no_stride") else stride)
+        projected = conv(
+            x,
+            params["proj"],
+            stride=1 if change.get("projection_no_stride") else stride,
+            padding=1 if change.get("projection_padded") else 0,
+        )
         shortcut = projected if change.get("projection_no_bn") else bn(projected, "proj_bn")
     elif use_projection:  # the projection ignored: x itself, at best subsampled to the output size
         shortcut = x[:, :, ::stride, ::stride]
@@ -181,6 +191,7 @@ CHECK = ExerciseCheck(
                 Misconception(IGNORED_PROJECTION, _variant(ignore_projection=True)),
                 Misconception(PROJECTION_NO_BN, _variant(projection_no_bn=True)),
                 Misconception(PROJECTION_NO_STRIDE, _variant(projection_no_stride=True)),
+                Misconception(PROJECTION_PADDED, _variant(projection_padded=True)),
                 Misconception(BATCH_STATISTICS, _variant(batch_statistics=True)),
                 Misconception(STRIDE_ON_CONV2, _variant(stride_on_conv2=True)),
                 Misconception(EPS_OUTSIDE, _variant(eps_outside=True)),
