@@ -168,6 +168,17 @@ def _pairs(examples: Sequence[Example]) -> list[tuple[np.ndarray, np.ndarray]] |
     return found
 
 
+def _same_rank_pairs(examples: Sequence[Example]) -> tuple[list[tuple[np.ndarray, np.ndarray]], int] | None:
+    """_pairs, and their number of axes, when every example has that many; else None."""
+    pairs = _pairs(examples)
+    if not pairs:
+        return None
+    ndim = pairs[0][0].ndim
+    if any(want.ndim != ndim for want, _ in pairs):
+        return None
+    return pairs, ndim
+
+
 def _inputs(case: Any) -> dict[str, Any]:
     named = getattr(case, "named", None)
     return named() if callable(named) else {}
@@ -552,12 +563,10 @@ def offset(examples: Sequence[Example], what: str) -> str | None:
 # -- a factor along one axis ----------------------------------------------------------------------
 def axis_factor(examples: Sequence[Example], what: str) -> str | None:
     """got = expected · c, where c changes along exactly one axis (a constant c is scale.py's)."""
-    pairs = _pairs(examples)
-    if not pairs:
-        return None
-    ndim = pairs[0][0].ndim
-    if ndim < 2 or any(want.ndim != ndim for want, _ in pairs):
+    found = _same_rank_pairs(examples)
+    if found is None or found[1] < 2:
         return None  # in one dimension, any ratio "changes along the only axis": no claim
+    pairs, ndim = found
     for axis in range(ndim):
         if not any(want.size > want.shape[axis] for want, _ in pairs):
             continue  # nothing to be constant along
@@ -618,12 +627,10 @@ def _spread(line: np.ndarray) -> float:
 # -- the right values, moved --------------------------------------------------------------------------
 def moved(examples: Sequence[Example], what: str) -> str | None:
     """got is expected flipped along one axis, transposed (last two axes), or shifted by one."""
-    pairs = _pairs(examples)
-    if not pairs:
+    found = _same_rank_pairs(examples)
+    if found is None:
         return None
-    ndim = pairs[0][0].ndim
-    if any(want.ndim != ndim for want, _ in pairs):
-        return None
+    pairs, ndim = found
     for axis in range(ndim):
         if _holds(pairs, functools.partial(np.flip, axis=axis)):
             return FLIPPED.format(what=what, axis=_axis_name(axis, ndim))
@@ -752,12 +759,10 @@ def _part(indices: set[int], size: int) -> str | None:
 def region(examples: Sequence[Example], what: str) -> str | None:
     """The wrong values lie, along some axis, only at its start, its end, both ends or inside, on
     every example; on one at least, right values that are not zero lie outside that part."""
-    pairs = _pairs(examples)
-    if not pairs:
+    found = _same_rank_pairs(examples)
+    if found is None:
         return None
-    ndim = pairs[0][0].ndim
-    if any(w.ndim != ndim for w, _ in pairs):
-        return None
+    pairs, ndim = found
     places = []
     for axis in range(ndim):
         kinds: set[str] = set()
