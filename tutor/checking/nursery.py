@@ -41,7 +41,15 @@ from pathlib import Path
 from typing import Any
 
 from tutor.checking.isolation import Isolation, Jail, SandboxUnavailable, support
-from tutor.checking.sandbox import Worker, WorkerKind, _descendants, _kill_marked, _kill_tree, launch
+from tutor.checking.sandbox import (
+    Worker,
+    WorkerKind,
+    _descendants,
+    _kill_marked,
+    _kill_tree,
+    launch,
+    process_state,
+)
 
 START_SECONDS = 30.0
 """How long the nursery may take to start (NumPy's import on a busy machine)."""
@@ -317,13 +325,8 @@ def _sender(ancillary: list[tuple[int, int, bytes]]) -> int | None:
 
 
 def _parent_of(pid: int) -> int | None:
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as handle:
-            stat = handle.read()
-    except OSError:
-        return None
-    fields = stat[stat.rfind(b")") + 2 :].split()
-    return int(fields[1]) if len(fields) > 1 else None
+    state = process_state(pid)
+    return state[1] if state is not None else None
 
 
 def _readable(fd: int, timeout: float | None) -> bool:

@@ -794,6 +794,26 @@ def _printable_strings(value: Any) -> Any:
     return value
 
 
+def process_state(pid: int) -> tuple[str, int] | None:
+    """(state letter, parent pid) from /proc/PID/stat; None when the process is gone (or no Linux)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            stat = handle.read()
+    except OSError:
+        return None
+    # The command name is in parentheses and may itself contain spaces or parentheses.
+    fields = stat[stat.rfind(b")") + 2 :].split()
+    if len(fields) < 2:
+        return None
+    return fields[0].decode("ascii", "replace"), int(fields[1])
+
+
+def running(pid: int) -> bool:
+    """The process exists and is not a zombie waiting to be reaped."""
+    state = process_state(pid)
+    return state is not None and state[0] not in ("Z", "X")
+
+
 def _children_map() -> dict[int, list[int]]:
     children: dict[int, list[int]] = {}
     try:
@@ -801,17 +821,8 @@ def _children_map() -> dict[int, list[int]]:
     except OSError:
         return children
     for entry in entries:
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as handle:
-                stat = handle.read()
-        except OSError:
-            continue
-        # The command name is in parentheses and may itself contain spaces or parentheses.
-        fields = stat[stat.rfind(b")") + 2 :].split()
-        if len(fields) > 1:
-            children.setdefault(int(fields[1]), []).append(int(entry))
+        if entry.isdigit() and (state := process_state(int(entry))) is not None:
+            children.setdefault(state[1], []).append(int(entry))
     return children
 
 

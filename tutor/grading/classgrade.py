@@ -39,7 +39,7 @@ from pathlib import Path
 
 from tutor.catalog import Course
 from tutor.checking.isolation import Isolation
-from tutor.checking.sandbox import _descendants
+from tutor.checking.sandbox import _descendants, running
 from tutor.checking.submission import UnsafeFile, read_regular_file
 from tutor.errors import UsageError
 from tutor.grading import gitrepo
@@ -508,19 +508,11 @@ def _stop_everything_started_here() -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + STOP_GRACE
-    while time.monotonic() < deadline and any(_running(pid) for pid in family):
+    while time.monotonic() < deadline and any(running(pid) for pid in family):
         time.sleep(0.05)
     for pid in [*family, *_descendants(os.getpid())]:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.kill(pid, signal.SIGKILL)
-
-
-def _running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state not in ("Z", "X")
 
 
 class _Lazy:
